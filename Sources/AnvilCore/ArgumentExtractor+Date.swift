@@ -1,0 +1,306 @@
+import Foundation
+
+extension ArgumentExtractor {
+    /// Dates and date-times: ISO dates ("2026-03-05"), month names ("March 5th", "5 March 2026"), named days
+    /// ("today", "tomorrow"), weekdays ("next Friday"), offsets ("in 3 days", "2 weeks ago", "in 2 hours") and
+    /// "end of the month", all counted from `now` in the extractor's time zone. Date-times also read a time of day
+    /// ("at 3pm", "15:30", "noon"); without one they start at midnight.
+    ///
+    /// A month and day without a year mean the next such day, today included, because people mostly name dates
+    /// to plan. "Next Friday" is the first Friday after today; "Friday" alone may be today.
+    struct DateValue: ValueExtractor {
+        private static let nameWords: Set<String> = ["date", "datetime", "deadline", "due", "when"]
+        private static let months = [
+            "jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec",
+        ]
+        private static let weekdays = ["sunday", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday"]
+
+        /// What a phrase in the message points at.
+        enum Mention {
+            /// A calendar day; ISO date-times also carry the time of day.
+            case day(DateComponents)
+            /// An exact moment, such as "in 2 hours" or "now".
+            case moment(Date)
+        }
+
+        struct TimeOfDay {
+            let hour: Int
+            let minute: Int
+        }
+
+        func handles(_ parameter: Parameter) -> Bool {
+            guard parameter.isText else { return false }
+            if let format = parameter.format { return format == "date" || format == "date-time" }
+            return parameter.nameWords.contains { Self.nameWords.contains($0) }
+        }
+
+        func value(for parameter: Parameter, in context: inout Context) -> JSONValue? {
+            let calendar = context.calendar
+            let mention = context.takeFirst(Self.mentions(in: context))
+            guard parameter.format == "date-time" || parameter.nameWords.contains("datetime") else {
+                switch mention {
+                case .day(let components):
+                    return .string(Self.dateText(components))
+                case .moment(let date):
+                    return .string(Self.dateText(calendar.dateComponents([.year, .month, .day], from: date)))
+                case nil:
+                    return nil
+                }
+            }
+
+            var components: DateComponents
+            switch mention {
+            case .moment(let date): return .string(Self.dateTimeText(date, calendar: calendar))
+            case .day(let day): components = day
+            case nil: components = calendar.dateComponents([.year, .month, .day], from: context.now)
+            }
+            if components.hour == nil {
+                if let time = context.takeFirst(Self.times(in: context.text)) {
+                    components.hour = time.hour
+                    components.minute = time.minute
+                } else if mention == nil {
+                    return nil
+                }
+            }
+            components.hour = components.hour ?? 0
+            components.minute = components.minute ?? 0
+            components.second = components.second ?? 0
+            guard let date = calendar.date(from: components) else { return nil }
+            return .string(Self.dateTimeText(date, calendar: calendar))
+        }
+
+        // MARK: Finding dates
+
+        /// Every date phrase in the message. More specific patterns are read first and keep their span, so
+        /// "end of next month" is not also read as "next month".
+        static func mentions(in context: Context) -> [Found<Mention>] {
+            let text = context.text
+            let calendar = context.calendar
+            let today = calendar.startOfDay(for: context.now)
+            var found: [Found<Mention>] = []
+            func add(_ range: Range<String.Index>, _ mention: Mention?) {
+                guard let mention, !found.contains(where: { $0.range.overlaps(range) }) else { return }
+                found.append(Found(range: range, value: mention))
+            }
+            func day(_ date: Date?) -> Mention? {
+                date.map { .day(calendar.dateComponents([.year, .month, .day], from: $0)) }
+            }
+            func adding(_ component: Calendar.Component, _ amount: Int) -> Mention? {
+                day(calendar.date(byAdding: component, value: amount, to: today))
+            }
+
+            let iso = #/\b(\d{4})-(\d{1,2})-(\d{1,2})(?:[T ](\d{2}):(\d{2})(?::(\d{2}))?)?/#.wordBoundaryKind(.simple)
+            for match in text.matches(of: iso) {
+                let (_, year, month, dayOfMonth, hour, minute, second) = match.output
+                guard var components = validDay(Int(year), Int(month), Int(dayOfMonth), calendar) else { continue }
+                if let hour, let minute, let hourValue = Int(hour), let minuteValue = Int(minute),
+                    hourValue < 24, minuteValue < 60
+                {
+                    components.hour = hourValue
+                    components.minute = minuteValue
+                    components.second = second.flatMap { Int($0) }.map { min($0, 59) } ?? 0
+                }
+                add(match.range, .day(components))
+            }
+
+            let monthFirst =
+                #/
+                \b (january|february|march|april|may|june|july|august|september|october|november|december
+                    |jan|feb|mar|apr|jun|jul|aug|sept|sep|oct|nov|dec)
+                \.? \s+ (\d{1,2}) (?:st|nd|rd|th)? \b (?: ,? \s+ (\d{4}) \b )?
+                /#.ignoresCase().wordBoundaryKind(.simple)
+            for match in text.matches(of: monthFirst) {
+                let (_, month, dayOfMonth, year) = match.output
+                add(match.range, namedDay(month: month, day: dayOfMonth, year: year, today: today, calendar))
+            }
+            let dayFirst =
+                #/
+                \b (\d{1,2}) (?:st|nd|rd|th)? \s+ (?:of \s+)?
+                (january|february|march|april|may|june|july|august|september|october|november|december
+                    |jan|feb|mar|apr|jun|jul|aug|sept|sep|oct|nov|dec)
+                \b \.? (?: ,? \s+ (\d{4}) \b )?
+                /#.ignoresCase().wordBoundaryKind(.simple)
+            for match in text.matches(of: dayFirst) {
+                let (_, dayOfMonth, month, year) = match.output
+                add(match.range, namedDay(month: month, day: dayOfMonth, year: year, today: today, calendar))
+            }
+
+            let endOfMonth = #/\b(?:the\s+)?end\s+of\s+(?:the\s+|this\s+)?(next\s+)?month\b/#
+                .ignoresCase().wordBoundaryKind(.simple)
+            for match in text.matches(of: endOfMonth) {
+                let base = calendar.date(byAdding: .month, value: match.output.1 == nil ? 0 : 1, to: today) ?? today
+                let lastDay = calendar.range(of: .day, in: .month, for: base)?.count
+                var components = calendar.dateComponents([.year, .month], from: base)
+                components.day = lastDay
+                add(match.range, lastDay == nil ? nil : .day(components))
+            }
+
+            let offset =
+                #/
+                \b (in \s+)?
+                (\d{1,4}|an?|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen
+                    |fifteen|sixteen|seventeen|eighteen|nineteen|twenty)
+                \s+ (minute|hour|day|week|fortnight|month|year)s? \b
+                (\s+ (?:ago|earlier|from \s+ now|later))?
+                /#.ignoresCase().wordBoundaryKind(.simple)
+            for match in text.matches(of: offset) {
+                let (_, lead, amountText, unit, tail) = match.output
+                guard lead != nil || tail != nil,
+                    let magnitude = Int(amountText) ?? ArgumentExtractor.numberWordValue(amountText)
+                else { continue }
+                let direction = tail.map { $0.lowercased().hasSuffix("ago") || $0.lowercased().hasSuffix("earlier") }
+                let amount = direction == true ? -magnitude : magnitude
+                switch unit.lowercased() {
+                case "minute": add(match.range, .moment(context.now.addingTimeInterval(Double(amount) * 60)))
+                case "hour": add(match.range, .moment(context.now.addingTimeInterval(Double(amount) * 3600)))
+                case "day": add(match.range, adding(.day, amount))
+                case "week": add(match.range, adding(.day, amount * 7))
+                case "fortnight": add(match.range, adding(.day, amount * 14))
+                case "month": add(match.range, adding(.month, amount))
+                default: add(match.range, adding(.year, amount))
+                }
+            }
+
+            let period = #/\b(next|this|last)\s+(week|month|year)\b/#.ignoresCase().wordBoundaryKind(.simple)
+            for match in text.matches(of: period) {
+                let (_, which, unit) = match.output
+                let amount = ["next": 1, "last": -1][which.lowercased()] ?? 0
+                switch unit.lowercased() {
+                case "week": add(match.range, adding(.day, amount * 7))
+                case "month": add(match.range, adding(.month, amount))
+                default: add(match.range, adding(.year, amount))
+                }
+            }
+
+            let named =
+                #/
+                \b (?:the \s+)?
+                (day \s+ after \s+ tomorrow|day \s+ before \s+ yesterday|today|tonight|tomorrow|yesterday|now) \b
+                /#.ignoresCase().wordBoundaryKind(.simple)
+            for match in text.matches(of: named) {
+                let word = match.output.1.lowercased().split(whereSeparator: \.isWhitespace).joined(separator: " ")
+                switch word {
+                case "now": add(match.range, .moment(context.now))
+                case "tomorrow": add(match.range, adding(.day, 1))
+                case "yesterday": add(match.range, adding(.day, -1))
+                case "day after tomorrow": add(match.range, adding(.day, 2))
+                case "day before yesterday": add(match.range, adding(.day, -2))
+                default: add(match.range, day(today))
+                }
+            }
+
+            let weekday =
+                #/
+                \b (?: (next|this|coming|last|on) \s+ )? (monday|tuesday|wednesday|thursday|friday|saturday|sunday) \b
+                /#.ignoresCase().wordBoundaryKind(.simple)
+            let todayWeekday = calendar.component(.weekday, from: today)
+            for match in text.matches(of: weekday) {
+                let (_, qualifier, name) = match.output
+                guard let index = weekdays.firstIndex(of: name.lowercased()) else { continue }
+                let ahead = (index + 1 - todayWeekday + 7) % 7
+                let amount: Int
+                switch qualifier?.lowercased() {
+                case "next": amount = ahead == 0 ? 7 : ahead
+                case "last": amount = ahead == 0 ? -7 : ahead - 7
+                default: amount = ahead
+                }
+                add(match.range, adding(.day, amount))
+            }
+            return found
+        }
+
+        /// Times of day: "3pm", "3:30 p.m.", "15:30", "noon", "midnight".
+        static func times(in text: String) -> [Found<TimeOfDay>] {
+            var found: [Found<TimeOfDay>] = []
+            let twelveHour = #/\b(\d{1,2})(?::(\d{2}))?\s*([ap])\.?m\b\.?/#.ignoresCase().wordBoundaryKind(.simple)
+            for match in text.matches(of: twelveHour) {
+                let (_, hourText, minuteText, half) = match.output
+                guard let hour = Int(hourText), (1...12).contains(hour) else { continue }
+                let minute = minuteText.flatMap { Int($0) } ?? 0
+                guard minute < 60 else { continue }
+                let hourOfDay = hour % 12 + (half.lowercased() == "p" ? 12 : 0)
+                found.append(Found(range: match.range, value: TimeOfDay(hour: hourOfDay, minute: minute)))
+            }
+            for match in text.matches(of: clockPattern) {
+                let (_, hourText, minuteText) = match.output
+                guard let hour = Int(hourText), let minute = Int(minuteText), hour < 24, minute < 60,
+                    !found.contains(where: { $0.range.overlaps(match.range) })
+                else { continue }
+                found.append(Found(range: match.range, value: TimeOfDay(hour: hour, minute: minute)))
+            }
+            for match in text.matches(of: #/\b(noon|midday|midnight)\b/#.ignoresCase().wordBoundaryKind(.simple)) {
+                let hour = match.output.1.lowercased() == "midnight" ? 0 : 12
+                found.append(Found(range: match.range, value: TimeOfDay(hour: hour, minute: 0)))
+            }
+            return found
+        }
+
+        /// ISO dates and clock times, whose digits are not numbers of their own.
+        static func opaqueSpans(in text: String) -> [Range<String.Index>] {
+            let iso = #/\b\d{4}-\d{1,2}-\d{1,2}(?:[T ]\d{2}:\d{2}(?::\d{2})?)?/#.wordBoundaryKind(.simple)
+            return text.matches(of: iso).map(\.range) + times(in: text).map(\.range)
+                + text.matches(of: clockPattern).map(\.range)
+        }
+
+        private static var clockPattern: Regex<(Substring, Substring, Substring)> {
+            #/\b(\d{1,2}):(\d{2})\b/#.wordBoundaryKind(.simple)
+        }
+
+        // MARK: Building dates
+
+        private static func namedDay(
+            month: Substring,
+            day: Substring,
+            year: Substring?,
+            today: Date,
+            _ calendar: Calendar
+        ) -> Mention? {
+            guard let monthIndex = months.firstIndex(of: String(month.prefix(3)).lowercased()) else { return nil }
+            if let year {
+                return validDay(Int(year), monthIndex + 1, Int(day), calendar).map(Mention.day)
+            }
+            let thisYear = calendar.component(.year, from: today)
+            guard let components = validDay(thisYear, monthIndex + 1, Int(day), calendar),
+                let date = calendar.date(from: components)
+            else { return nil }
+            if date >= today { return .day(components) }
+            return validDay(thisYear + 1, monthIndex + 1, Int(day), calendar).map(Mention.day)
+        }
+
+        /// The day's components when the day exists: February 30th does not.
+        private static func validDay(
+            _ year: Int?,
+            _ month: Int?,
+            _ day: Int?,
+            _ calendar: Calendar
+        ) -> DateComponents? {
+            guard let year, let month, let day, (1...12).contains(month), (1...31).contains(day) else { return nil }
+            let components = DateComponents(year: year, month: month, day: day)
+            guard let date = calendar.date(from: components),
+                calendar.dateComponents([.year, .month, .day], from: date) == components
+            else { return nil }
+            return components
+        }
+
+        // MARK: Formatting
+
+        /// `yyyy-MM-dd`, the JSON Schema `date` format.
+        static func dateText(_ components: DateComponents) -> String {
+            "\(padded(components.year ?? 0, 4))-\(padded(components.month ?? 1, 2))-\(padded(components.day ?? 1, 2))"
+        }
+
+        /// RFC 3339 with the time zone's offset, the JSON Schema `date-time` format.
+        static func dateTimeText(_ date: Date, calendar: Calendar) -> String {
+            let components = calendar.dateComponents([.year, .month, .day, .hour, .minute, .second], from: date)
+            let time = [components.hour, components.minute, components.second].map { padded($0 ?? 0, 2) }
+            let offset = calendar.timeZone.secondsFromGMT(for: date)
+            let zone = "\(offset < 0 ? "-" : "+")\(padded(abs(offset) / 3600, 2)):\(padded(abs(offset) % 3600 / 60, 2))"
+            return "\(dateText(components))T\(time.joined(separator: ":"))\(offset == 0 ? "Z" : zone)"
+        }
+
+        private static func padded(_ value: Int, _ width: Int) -> String {
+            let digits = String(value)
+            return String(repeating: "0", count: max(0, width - digits.count)) + digits
+        }
+    }
+}

@@ -1,0 +1,298 @@
+import Foundation
+
+/// The arguments read out of a message for one tool, and the required ones the message gave no value for.
+public struct ArgumentExtraction: Sendable, Hashable {
+    /// Values by property name, ready to be encoded as a tool call's arguments.
+    public var arguments: [String: JSONValue]
+    /// Required properties that could not be filled, in the order the schema's `required` list gives them.
+    public var missing: [String]
+
+    public init(arguments: [String: JSONValue] = [:], missing: [String] = []) {
+        self.arguments = arguments
+        self.missing = missing
+    }
+
+    /// Whether every required property has a value, so a call with these arguments can pass validation.
+    public var isComplete: Bool { missing.isEmpty }
+}
+
+/// Reads tool arguments out of a plain message, guided by the tool's JSON Schema, without a language model.
+///
+/// The built-in offline model uses it to turn "fetch example.com" into `{"url": "https://example.com"}`. Each
+/// kind of value has its own small extractor (URLs, dates, numbers, enum choices, ...) and the first one that
+/// handles a property decides its value, so a stronger extractor for one kind can replace the current one without
+/// touching the others. A piece of the message that gave one property its value is not used again for another,
+/// and required properties choose first. The result depends only on the inputs, `now` and `timeZone` included.
+public struct ArgumentExtractor: Sendable {
+    /// The moment relative dates ("tomorrow", "in 3 days") count from.
+    public var now: Date
+    /// The time zone that decides which calendar day `now` is in and the offset of date-times.
+    public var timeZone: TimeZone
+
+    /// In priority order: properties whose extractor comes first are filled first, so the specific kinds (a URL,
+    /// a date) take their part of the message before a number or free text could claim it.
+    private let valueExtractors: [any ValueExtractor] = [
+        ChoiceValue(), TimeZoneValue(), URLValue(), DateValue(), BooleanValue(), NumberValue(), TextValue(),
+    ]
+
+    public init(now: Date = Date(), timeZone: TimeZone = .current) {
+        self.now = now
+        self.timeZone = timeZone
+    }
+
+    /// Fills the properties of `schema` (a JSON Schema object) from `text`.
+    ///
+    /// Required properties are filled first; a required property without evidence takes its `default`, or is
+    /// reported in ``ArgumentExtraction/missing``. Optional properties without evidence are left out, so the tool
+    /// applies its own defaults.
+    public func extract(schema: JSONValue, from text: String) -> ArgumentExtraction {
+        guard let object = schema.objectValue else { return ArgumentExtraction() }
+        let properties = object["properties"]?.objectValue ?? [:]
+        var requiredNames: [String] = []
+        if case .array(let names) = object["required"] {
+            for case .string(let name) in names where !requiredNames.contains(name) { requiredNames.append(name) }
+        }
+
+        let plan = properties.map { name, schema in
+            let parameter = Parameter(name: name, schema: schema, isRequired: requiredNames.contains(name))
+            return (parameter: parameter, extractor: valueExtractors.firstIndex { $0.handles(parameter) })
+        }
+        .sorted { lhs, rhs in
+            let left = Self.fillingOrder(lhs.parameter, lhs.extractor, requiredNames)
+            let right = Self.fillingOrder(rhs.parameter, rhs.extractor, requiredNames)
+            return left.lexicographicallyPrecedes(right) || (left == right && lhs.parameter.name < rhs.parameter.name)
+        }
+
+        var context = Context(text: text, now: now, timeZone: timeZone)
+        var result = ArgumentExtraction()
+        var unfilled: Set<String> = []
+        for (parameter, extractor) in plan {
+            if let extractor, let value = valueExtractors[extractor].value(for: parameter, in: &context) {
+                result.arguments[parameter.name] = value
+            } else if parameter.isRequired {
+                if let fallback = parameter.defaultValue {
+                    result.arguments[parameter.name] = fallback
+                } else {
+                    unfilled.insert(parameter.name)
+                }
+            }
+        }
+        // A required name the schema does not describe can never be filled.
+        result.missing = requiredNames.filter { unfilled.contains($0) || properties[$0] == nil }
+        return result
+    }
+
+    /// Required before optional, then by extractor priority, then required properties in their listed order.
+    private static func fillingOrder(_ parameter: Parameter, _ extractor: Int?, _ required: [String]) -> [Int] {
+        [
+            parameter.isRequired ? 0 : 1,
+            extractor ?? Int.max,
+            required.firstIndex(of: parameter.name) ?? Int.max,
+        ]
+    }
+}
+
+// MARK: - The pieces the value extractors share
+
+extension ArgumentExtractor {
+    /// One kind of value that can be read out of a message.
+    protocol ValueExtractor: Sendable {
+        /// Whether this extractor is the one for the property, judged by its type, format and name.
+        func handles(_ parameter: Parameter) -> Bool
+        /// The property's value, marking the part of the message it came from as used; `nil` without evidence.
+        func value(for parameter: Parameter, in context: inout Context) -> JSONValue?
+    }
+
+    /// One property of the schema, with the facts extractors decide by.
+    struct Parameter: Sendable {
+        let name: String
+        let schema: [String: JSONValue]
+        let isRequired: Bool
+        /// The name in lowercase words: `startDate`, `start_date` and `start-date` all give `["start", "date"]`.
+        let nameWords: [String]
+        /// The JSON type; for a list such as `["string", "null"]`, the first that is not `null`.
+        let type: String?
+        let format: String?
+
+        init(name: String, schema: JSONValue, isRequired: Bool) {
+            self.name = name
+            self.schema = schema.objectValue ?? [:]
+            self.isRequired = isRequired
+            self.nameWords = Self.words(of: name)
+            switch self.schema["type"] {
+            case .string(let type):
+                self.type = type
+            case .array(let types):
+                self.type = types.lazy.compactMap(\.stringValue).first { $0 != "null" }
+            default:
+                self.type = nil
+            }
+            self.format = self.schema["format"]?.stringValue?.lowercased()
+        }
+
+        var enumValues: [JSONValue] {
+            if case .array(let values) = schema["enum"] { return values }
+            return []
+        }
+
+        var defaultValue: JSONValue? { schema["default"] }
+
+        /// Whether the property holds text, which is also what a schema without a type most often means.
+        var isText: Bool { type == nil || type == "string" }
+
+        /// The name's words run together, so `time_zone` and `timeZone` both read `timezone`.
+        var joinedName: String { nameWords.joined() }
+
+        /// A numeric keyword such as `minimum`, when the schema gives one.
+        func number(_ keyword: String) -> Double? {
+            switch schema[keyword] {
+            case .integer(let value): Double(value)
+            case .number(let value): value
+            default: nil
+            }
+        }
+
+        private static func words(of name: String) -> [String] {
+            var words: [String] = []
+            var current = ""
+            var previous: Character?
+            let characters = Array(name)
+            for (offset, character) in characters.enumerated() {
+                guard character.isLetter || character.isNumber else {
+                    if !current.isEmpty { words.append(current) }
+                    current = ""
+                    previous = nil
+                    continue
+                }
+                let next = offset + 1 < characters.count ? characters[offset + 1] : nil
+                let startsWord =
+                    character.isUppercase
+                    && (previous?.isLowercase == true || previous?.isNumber == true
+                        || (previous?.isUppercase == true && next?.isLowercase == true))
+                if startsWord, !current.isEmpty {
+                    words.append(current)
+                    current = ""
+                }
+                current.append(contentsOf: character.lowercased())
+                previous = character
+            }
+            if !current.isEmpty { words.append(current) }
+            return words
+        }
+    }
+
+    /// A value found in the message, and where.
+    struct Found<Value> {
+        let range: Range<String.Index>
+        let value: Value
+    }
+
+    /// The message being read, and which parts of it have already given a property its value.
+    struct Context {
+        let text: String
+        let now: Date
+        let timeZone: TimeZone
+        let calendar: Calendar
+        /// The web addresses in the message, found once because several extractors need them.
+        let urls: [Found<String>]
+        /// Spans whose digits belong to something else (URLs, ISO dates, clock times), so they are not numbers.
+        let opaque: [Range<String.Index>]
+        private(set) var used: [Range<String.Index>] = []
+
+        init(text: String, now: Date, timeZone: TimeZone) {
+            self.text = text
+            self.now = now
+            self.timeZone = timeZone
+            var calendar = Calendar(identifier: .gregorian)
+            calendar.timeZone = timeZone
+            self.calendar = calendar
+            self.urls = URLValue.find(in: text)
+            self.opaque = urls.map(\.range) + DateValue.opaqueSpans(in: text)
+        }
+
+        func isFree(_ range: Range<String.Index>) -> Bool {
+            !used.contains { $0.overlaps(range) }
+        }
+
+        func isOpaque(_ range: Range<String.Index>) -> Bool {
+            opaque.contains { $0.overlaps(range) }
+        }
+
+        mutating func use(_ range: Range<String.Index>) {
+            used.append(range)
+        }
+
+        /// The first value, by position in the message, whose span is still free; its span becomes used. Of two
+        /// values starting at the same place the longer wins, so "high" does not hide "high priority".
+        mutating func takeFirst<Value>(_ candidates: [Found<Value>]) -> Value? {
+            let sorted = candidates.sorted { lhs, rhs in
+                lhs.range.lowerBound == rhs.range.lowerBound
+                    ? lhs.range.upperBound > rhs.range.upperBound : lhs.range.lowerBound < rhs.range.lowerBound
+            }
+            guard let found = sorted.first(where: { isFree($0.range) }) else { return nil }
+            use(found.range)
+            return found.value
+        }
+
+        /// The message with used parts blanked out, for extractors that read what is left.
+        var unusedText: String {
+            guard !used.isEmpty else { return text }
+            var result = ""
+            var index = text.startIndex
+            for range in used.sorted(by: { $0.lowerBound < $1.lowerBound }) where range.lowerBound >= index {
+                result += text[index..<range.lowerBound]
+                result += " "
+                index = range.upperBound
+            }
+            result += text[index...]
+            return result
+        }
+
+        /// Where `phrase` occurs in the message as whole words.
+        func wholeWordRanges(of phrase: String, caseSensitive: Bool) -> [Range<String.Index>] {
+            guard !phrase.isEmpty else { return [] }
+            let pattern = Regex<Substring>(verbatim: phrase).ignoresCase(!caseSensitive)
+            return text.matches(of: pattern).map(\.range).filter { Self.isWordBounded($0, in: text) }
+        }
+
+        /// Whether the characters either side of `range` do not continue a word.
+        static func isWordBounded(_ range: Range<String.Index>, in text: String) -> Bool {
+            let before = range.lowerBound > text.startIndex ? text[text.index(before: range.lowerBound)] : nil
+            let after = range.upperBound < text.endIndex ? text[range.upperBound] : nil
+            return !isWordCharacter(before) && !isWordCharacter(after)
+        }
+
+        private static func isWordCharacter(_ character: Character?) -> Bool {
+            guard let character else { return false }
+            return character.isLetter || character.isNumber || character == "_"
+        }
+    }
+
+    /// Small numbers people spell out. Shared by the number and date extractors ("in three days").
+    static func numberWordValue(_ word: some StringProtocol) -> Int? {
+        switch word.lowercased() {
+        case "zero": 0
+        case "a", "an", "one": 1
+        case "two": 2
+        case "three": 3
+        case "four": 4
+        case "five": 5
+        case "six": 6
+        case "seven": 7
+        case "eight": 8
+        case "nine": 9
+        case "ten": 10
+        case "eleven": 11
+        case "twelve": 12
+        case "thirteen": 13
+        case "fourteen": 14
+        case "fifteen": 15
+        case "sixteen": 16
+        case "seventeen": 17
+        case "eighteen": 18
+        case "nineteen": 19
+        case "twenty": 20
+        default: nil
+        }
+    }
+}
