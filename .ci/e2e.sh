@@ -1,0 +1,78 @@
+#!/usr/bin/env bash
+# End-to-end tests against a real `anvil serve` with real third-party clients.
+# Run by .ci/run after `swift build`; usable locally: `.ci/e2e.sh` (needs python3 with venv).
+set -euo pipefail
+
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+readonly repo_root=$PWD
+readonly port=${ANVIL_E2E_PORT:-18080}
+readonly venv=${ANVIL_E2E_VENV:-/tmp/anvil-e2e-venv}
+work=$(mktemp -d /tmp/anvil-e2e.XXXXXX)
+server_pid=""
+
+stop_server() {
+    if [[ -n $server_pid ]] && kill -0 "$server_pid" 2>/dev/null; then
+        kill -TERM "$server_pid"
+        wait "$server_pid" || true
+    fi
+    server_pid=""
+}
+cleanup() {
+    local rc=$?
+    stop_server
+    if ((rc != 0)) && [[ -f $work/server.log ]]; then
+        echo "---- server log (last 50 lines) ----" >&2
+        tail -n 50 "$work/server.log" >&2
+    fi
+    rm -rf -- "$work"
+    exit "$rc"
+}
+trap cleanup EXIT
+
+echo "== python venv: $venv"
+if [[ ! -x $venv/bin/python ]]; then
+    python3 -m venv "$venv"
+fi
+"$venv/bin/pip" install -q -r Tests/e2e/requirements.txt
+
+binary=$(swift build --show-bin-path)/anvil
+[[ -x $binary ]] || swift build --product anvil
+
+start_server() {
+    ANVIL_DATA_DIR="$work/data" ANVIL_PORT=$port ANVIL_LOG_LEVEL=warning ANVIL_BCRYPT_COST=4 \
+        ANVIL_MANIFESTS_DIR="$repo_root/manifests" \
+        "$binary" serve >>"$work/server.log" 2>&1 &
+    server_pid=$!
+    for _ in $(seq 1 100); do
+        if curl -fsS "http://127.0.0.1:$port/health" >/dev/null 2>&1; then return 0; fi
+        kill -0 "$server_pid" 2>/dev/null || { echo "server exited during startup" >&2; return 1; }
+        sleep 0.1
+    done
+    echo "server did not become healthy" >&2
+    return 1
+}
+
+export ANVIL_E2E_BASE_URL="http://127.0.0.1:$port"
+export ANVIL_E2E_STATE="$work/state.json"
+
+echo "== quick start: register, chats, restart, data intact"
+start_server
+"$venv/bin/python" Tests/e2e/quickstart.py before-restart
+stop_server
+start_server
+"$venv/bin/python" Tests/e2e/quickstart.py after-restart
+
+api_key=$("$venv/bin/python" Tests/e2e/quickstart.py api-key)
+
+echo "== official OpenAI Python SDK against /v1"
+OPENAI_BASE_URL="http://127.0.0.1:$port/v1" OPENAI_API_KEY="$api_key" "$venv/bin/python" Tests/e2e/openai_sdk.py
+
+echo "== schemathesis against /openapi.json"
+"$venv/bin/st" run "http://127.0.0.1:$port/openapi.json" \
+    --checks all \
+    -H "Authorization: Bearer $api_key" \
+    --max-examples 20 --seed 1 --workers 1 \
+    --exclude-path-regex '/auth/(change-password|delete-account|logout)$' \
+    --exclude-path-regex '/auth/api-keys/\{id\}$'
+
+echo "e2e passed"
