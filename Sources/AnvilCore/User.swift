@@ -28,8 +28,9 @@ public struct User: Sendable, Hashable, Codable {
 
 /// The rules an email address and a password must meet before an account is created or changed.
 public enum AccountRules {
-    /// bcrypt reads at most 72 bytes; accepting more would silently ignore the rest of the password.
-    public static let maximumPasswordBytes = 72
+    /// Long passwords are welcome (they are pre-hashed before bcrypt, which reads only 72 bytes); this bound
+    /// only keeps request handling cheap.
+    public static let maximumPasswordLength = 1024
     public static let minimumPasswordLength = 8
     public static let maximumEmailLength = 254
     public static let maximumDisplayNameLength = 100
@@ -57,8 +58,8 @@ public enum AccountRules {
         if password.count < minimumPasswordLength {
             return "Password must be at least \(minimumPasswordLength) characters."
         }
-        if password.utf8.count > maximumPasswordBytes {
-            return "Password must be at most \(maximumPasswordBytes) bytes."
+        if password.count > maximumPasswordLength {
+            return "Password must be at most \(maximumPasswordLength) characters."
         }
         return nil
     }

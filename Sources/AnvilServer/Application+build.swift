@@ -91,7 +91,11 @@ func buildRouter(
     let router = Router(context: AnvilRequestContext.self)
     router.add(middleware: RequestIDMiddleware())
     router.add(middleware: MetricsMiddleware(registry: registry))
-    router.add(middleware: ErrorMiddleware())
+    router.add(
+        middleware: ErrorMiddleware(
+            routes: RouteTable(endpoints: APIDocument.endpoints.map { ($0.method.rawValue, $0.path.rawValue) })
+        )
+    )
     router.add(middleware: BodyLimitMiddleware(limit: configuration.maxBodyBytes))
 
     OpsController(store: store, registry: registry, documentation: try APIDocumentation())

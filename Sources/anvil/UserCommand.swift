@@ -3,7 +3,6 @@ import AnvilServer
 import AnvilStore
 import ArgumentParser
 import Foundation
-import HummingbirdBcrypt
 import Logging
 
 /// `anvil user ...`: account administration from the command line.
@@ -40,7 +39,7 @@ struct UserCommand: AsyncParsableCommand {
             }
             let password = try Self.readPassword()
             if let problem = AccountRules.passwordProblem(password) { throw ValidationError(problem) }
-            let hash = Bcrypt.hash(password, cost: configuration.bcryptCost)
+            let hash = try await PasswordHasher(cost: configuration.bcryptCost).hash(password)
             let logger = Logger(label: "anvil.user")
             try await AdminStore.with(configuration: configuration, logger: logger) { store in
                 try await store.migrate(logger: logger)

@@ -53,7 +53,7 @@ struct AuthRouteTests {
             let cases: [(JSONValue?, String?, String)] = [
                 (["email": "not-an-email", "password": "long-enough"], nil, "email"),
                 (["email": "a@b.co", "password": "short"], nil, "password"),
-                (["email": "a@b.co", "password": .string(String(repeating: "x", count: 73))], nil, "password"),
+                (["email": "a@b.co", "password": .string(String(repeating: "x", count: 1025))], nil, "password"),
                 (["email": "a@b.co"], nil, "password"),
                 (["email": 42, "password": "long-enough"], nil, "email"),
                 (["email": "a@b.co", "password": "long-enough", "display_name": 7], nil, "display_name"),
@@ -89,6 +89,19 @@ struct AuthRouteTests {
             #expect(unknownEmail.status == .unauthorized)
             #expect(wrongPassword["message"] == unknownEmail["message"])
             #expect(wrongPassword.errorCode == "unauthorized")
+
+            // Long passwords count in full, past bcrypt's 72 bytes.
+            let long = String(repeating: "a", count: 100)
+            _ = try await api.register(email: "long@example.com", password: long + "1")
+            let differsLate = try await api.send(
+                .post,
+                "/api/v1/auth/login",
+                json: ["email": "long@example.com", "password": .string(long + "2")]
+            )
+            #expect(differsLate.status == .unauthorized)
+            let exact = try await api.send(
+                .post, "/api/v1/auth/login", json: ["email": "long@example.com", "password": .string(long + "1")])
+            #expect(exact.status == .ok)
 
             let malformed = try await api.send(.post, "/api/v1/auth/login", json: ["email": "login@example.com"])
             #expect(malformed.status == .badRequest)

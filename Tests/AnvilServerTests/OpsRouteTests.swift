@@ -64,8 +64,12 @@ struct OpsRouteTests {
             #expect(missing.errorCode == "not_found")
             #expect(missing["message"]?.stringValue?.contains("/api/v1/nothing-here") == true)
             let wrongMethod = try await api.send(.put, "/health")
-            #expect([.notFound, .methodNotAllowed].contains(wrongMethod.status))
-            #expect(wrongMethod.errorCode != nil)
+            #expect(wrongMethod.status == .methodNotAllowed)
+            #expect(wrongMethod.errorCode == "method_not_allowed")
+            #expect(wrongMethod.headers[.allow] == "GET")
+            let trace = try await api.send(HTTPRequest.Method("TRACE")!, "/api/v1/chats/some-id")
+            #expect(trace.status == .methodNotAllowed)
+            #expect(trace.headers[.allow] == "DELETE, GET, PATCH")
         }
     }
 

@@ -6,6 +6,7 @@ import Logging
 /// HTTP statuses; anything unexpected becomes a logged 500 that reveals nothing internal.
 struct ErrorMiddleware: RouterMiddleware {
     typealias Context = AnvilRequestContext
+    let routes: RouteTable
 
     func handle(
         _ request: Request,
@@ -15,16 +16,31 @@ struct ErrorMiddleware: RouterMiddleware {
         do {
             return try await next(request, context)
         } catch {
-            let apiError = Self.apiError(for: error, request: request, context: context)
+            let apiError = Self.apiError(for: error, request: request, context: context, routes: routes)
             return try apiError.response(from: request, context: context)
         }
     }
 
-    static func apiError(for error: any Error, request: Request, context: AnvilRequestContext) -> APIError {
+    static func apiError(
+        for error: any Error,
+        request: Request,
+        context: AnvilRequestContext,
+        routes: RouteTable
+    ) -> APIError {
         switch error {
         case let error as APIError:
             return error
         case let error as HTTPError:
+            if error.status == .notFound, let allowed = routes.allowedMethods(for: request.uri.path) {
+                var notAllowed = APIError(
+                    status: .methodNotAllowed,
+                    code: "method_not_allowed",
+                    message:
+                        "\(request.method) is not allowed on \(request.uri.path); use \(allowed.joined(separator: ", "))."
+                )
+                notAllowed.headers[.allow] = allowed.joined(separator: ", ")
+                return notAllowed
+            }
             return apiError(for: error, request: request, context: context)
         case let error as StoreError:
             switch error {

@@ -266,11 +266,11 @@ extension APIDocument.Schema {
         .string(
             format: .password,
             description: """
-                \(description) \(AccountRules.minimumPasswordLength) characters to \
-                \(AccountRules.maximumPasswordBytes) bytes of UTF-8 (bcrypt ignores anything longer, so it is refused).
+                \(description) \(AccountRules.minimumPasswordLength) to \(AccountRules.maximumPasswordLength) \
+                characters; every character counts, however long.
                 """,
             minLength: AccountRules.minimumPasswordLength,
-            maxLength: AccountRules.maximumPasswordBytes
+            maxLength: AccountRules.maximumPasswordLength
         )
     }
 
