@@ -35,6 +35,8 @@ public struct AnvilConfiguration: Sendable {
     /// Tokens set aside for one run of the agent loop.
     public var runTokenReservation: Int = 8_192
     public var agentLimits = AgentLimits()
+    /// How long an authenticated API key or account is remembered; other nodes see revocations within this time.
+    public var credentialCacheTTL: Duration = .seconds(10)
     /// The environment the official SDKs' variables (`OPENAI_API_KEY`, `ANTHROPIC_BASE_URL`, ...) are read from.
     public var providerEnvironment: [String: String] = [:]
 
@@ -79,6 +81,9 @@ public struct AnvilConfiguration: Sendable {
         }
         if let value = environment["ANVIL_AGENT_WALL_TIME"] {
             agentLimits.wallTime = .seconds(try Self.integer(value, name: "ANVIL_AGENT_WALL_TIME", in: 1...3600))
+        }
+        if let value = environment["ANVIL_CREDENTIAL_CACHE_TTL"] {
+            credentialCacheTTL = .seconds(try Self.integer(value, name: "ANVIL_CREDENTIAL_CACHE_TTL", in: 0...300))
         }
         if let value = environment["ANVIL_LOG_LEVEL"] {
             guard let level = Logger.Level(rawValue: value.lowercased()) else {

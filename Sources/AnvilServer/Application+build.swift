@@ -49,12 +49,14 @@ public func buildApplication(
         runReservation: configuration.runTokenReservation,
         logger: logger
     )
+    let usageBatcher = UsageBatcher(usage: store.usage, logger: logger)
     let router = try await buildRouter(
         configuration: configuration,
         store: store,
         secrets: secrets,
         registry: registry,
-        runs: runs
+        runs: runs,
+        usageBatcher: usageBatcher
     )
     var application = Application(
         router: router,
@@ -62,7 +64,8 @@ public func buildApplication(
             address: .hostname(configuration.host, port: configuration.port),
             serverName: "Anvil"
         ),
-        services: [DatabaseService(database: database), HTTPClientService(client: httpClient)],
+        // Services stop in reverse order: the batcher flushes before the database closes.
+        services: [DatabaseService(database: database), HTTPClientService(client: httpClient), usageBatcher],
         logger: logger
     )
     application.beforeServerStarts {
@@ -80,7 +83,8 @@ func buildRouter(
     store: Store,
     secrets: ServerSecrets,
     registry: PrometheusCollectorRegistry,
-    runs: ChatRunService
+    runs: ChatRunService,
+    usageBatcher: UsageBatcher
 ) async throws -> Router<AnvilRequestContext> {
     let tokens = await TokenService(
         secret: secrets.jwtSecret,
@@ -88,6 +92,13 @@ func buildRouter(
         refreshTokenLifetime: configuration.refreshTokenLifetime
     )
     let passwords = PasswordHasher(cost: configuration.bcryptCost)
+    let credentials = CredentialCache(ttl: configuration.credentialCacheTTL)
+    let authentication = AuthenticationMiddleware(
+        tokens: tokens,
+        users: store.users,
+        apiKeys: store.apiKeys,
+        cache: credentials
+    )
     let router = Router(context: AnvilRequestContext.self)
     router.add(middleware: RequestIDMiddleware())
     router.add(middleware: MetricsMiddleware(registry: registry))
@@ -102,14 +113,13 @@ func buildRouter(
         .addRoutes(to: router)
 
     let api = router.group("api/v1")
-    let auth = AuthController(store: store, tokens: tokens, passwords: passwords)
+    let auth = AuthController(store: store, tokens: tokens, passwords: passwords, credentials: credentials)
     auth.addPublicRoutes(to: api.group("auth"))
 
-    let authenticated = router.group("api/v1").add(
-        middleware: AuthenticationMiddleware(tokens: tokens, users: store.users, apiKeys: store.apiKeys)
-    )
+    let authenticated = router.group("api/v1").add(middleware: authentication)
     auth.addAccountRoutes(to: authenticated.group("auth"))
-    APIKeyController(apiKeys: store.apiKeys, tokens: tokens).addRoutes(to: authenticated.group("auth/api-keys"))
+    APIKeyController(apiKeys: store.apiKeys, tokens: tokens, credentials: credentials).addRoutes(
+        to: authenticated.group("auth/api-keys"))
     ProviderKeyController(providerKeys: store.providerKeys)
         .addRoutes(to: authenticated.group("auth/provider-keys"))
     let chats = authenticated.group("chats")
@@ -118,10 +128,13 @@ func buildRouter(
     CompletionController(chats: store.chats, runs: runs).addRoutes(to: authenticated)
     ModelController(router: runs.router).addRoutes(to: authenticated.group("models"))
 
-    let openAI = router.group("v1").add(
-        middleware: AuthenticationMiddleware(tokens: tokens, users: store.users, apiKeys: store.apiKeys)
-    )
-    OpenAIController(runs: runs, router: runs.router, providerKeys: store.providerKeys).addRoutes(to: openAI)
+    let openAI = router.group("v1").add(middleware: authentication)
+    OpenAIController(
+        runs: runs,
+        router: runs.router,
+        providerKeys: store.providerKeys,
+        usageBatcher: usageBatcher
+    ).addRoutes(to: openAI)
     return router
 }
 

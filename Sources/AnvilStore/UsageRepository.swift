@@ -18,10 +18,29 @@ public struct ChatUsage: Sendable, Hashable {
     public var percentageUsed: Double { limit > 0 ? min(100, Double(used) * 100 / Double(limit)) : 100 }
 }
 
+/// The tokens of one model call, for the ledger.
+public struct UsageRecord: Sendable, Hashable {
+    public var userID: String
+    public var chatID: String?
+    public var model: String
+    public var usage: TokenUsage
+    public var createdAt: Date
+
+    public init(userID: String, chatID: String?, model: String, usage: TokenUsage, createdAt: Date = Date()) {
+        self.userID = userID
+        self.chatID = chatID
+        self.model = model
+        self.usage = usage
+        self.createdAt = createdAt
+    }
+}
+
 /// The usage ledger and chat token budgets.
 public protocol UsageRepository: Sendable {
     /// Records the tokens of one model call.
     func record(userID: String, chatID: String?, model: String, usage: TokenUsage) async throws
+    /// Records many calls in one statement.
+    func record(_ records: [UsageRecord]) async throws
     /// Sets aside up to `tokens` for a run, or returns `nil` when the chat has nothing left (counting other runs'
     /// reservations). The grant may be smaller than asked when little is left.
     func reserve(chatID: String, tokens: Int, limit: Int, lifetime: TimeInterval) async throws -> TokenReservation?
@@ -38,19 +57,26 @@ public struct SQLUsageRepository: UsageRepository {
     }
 
     public func record(userID: String, chatID: String?, model: String, usage: TokenUsage) async throws {
+        try await record([UsageRecord(userID: userID, chatID: chatID, model: model, usage: usage)])
+    }
+
+    public func record(_ records: [UsageRecord]) async throws {
+        guard !records.isEmpty else { return }
         try await database.withConnection { db in
-            try await db.insert(into: "usage_records")
+            var insert = db.insert(into: "usage_records")
                 .columns("id", "user_id", "chat_id", "model", "prompt_tokens", "completion_tokens", "created_at")
-                .values(
+            for record in records {
+                insert = insert.values(
                     SQLBind(UUID().uuidString.lowercased()),
-                    SQLBind(userID),
-                    SQLBind(chatID),
-                    SQLBind(model),
-                    SQLBind(usage.promptTokens),
-                    SQLBind(usage.completionTokens),
-                    SQLBind(Date())
+                    SQLBind(record.userID),
+                    SQLBind(record.chatID),
+                    SQLBind(record.model),
+                    SQLBind(record.usage.promptTokens),
+                    SQLBind(record.usage.completionTokens),
+                    SQLBind(record.createdAt)
                 )
-                .run()
+            }
+            try await insert.run()
         }
     }
 

@@ -8,6 +8,7 @@ struct APIKeyController {
     static let maximumNameLength = 100
     let apiKeys: any APIKeyRepository
     let tokens: TokenService
+    let credentials: CredentialCache
 
     func addRoutes(to group: RouterGroup<AnvilRequestContext>) {
         group.post(use: create)
@@ -61,6 +62,7 @@ struct APIKeyController {
         guard try await apiKeys.delete(id: try context.pathParameter("id"), userID: caller.id) else {
             throw APIError.notFound("API key")
         }
+        credentials.invalidate(userID: caller.id)
         return .noContent
     }
 }

@@ -8,6 +8,7 @@ struct AuthController {
     let store: Store
     let tokens: TokenService
     let passwords: PasswordHasher
+    let credentials: CredentialCache
 
     /// Routes that need no credential.
     func addPublicRoutes(to group: RouterGroup<AnvilRequestContext>) {
@@ -176,6 +177,7 @@ struct AuthController {
         guard let user = try await store.users.updateDisplayName(userID: caller.id, displayName: displayName) else {
             throw APIError.unauthorized("The account no longer exists.")
         }
+        credentials.invalidate(userID: caller.id)
         return JSONResponse(UserRepresentation(user))
     }
 
@@ -197,6 +199,7 @@ struct AuthController {
         }
         let hash = try await passwords.hash(body.newPassword)
         try await store.users.changePassword(userID: caller.id, passwordHash: hash)
+        credentials.invalidate(userID: caller.id)
         return .noContent
     }
 
@@ -214,6 +217,7 @@ struct AuthController {
             )
         }
         _ = try await store.users.delete(userID: caller.id)
+        credentials.invalidate(userID: caller.id)
         return .noContent
     }
 

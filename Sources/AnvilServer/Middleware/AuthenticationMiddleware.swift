@@ -14,6 +14,7 @@ struct AuthenticationMiddleware: RouterMiddleware {
     let tokens: TokenService
     let users: any UserRepository
     let apiKeys: any APIKeyRepository
+    let cache: CredentialCache
 
     func handle(
         _ request: Request,
@@ -45,12 +46,17 @@ struct AuthenticationMiddleware: RouterMiddleware {
     }
 
     private func authenticate(apiKey: String) async throws -> AuthenticatedUser {
-        guard apiKey.hasPrefix(TokenService.apiKeyPrefix), apiKey.utf8.count <= 256,
-            let found = try await apiKeys.authenticate(keyHash: SecretDigest.hex(apiKey), now: Date())
-        else {
+        guard apiKey.hasPrefix(TokenService.apiKeyPrefix), apiKey.utf8.count <= 256 else {
             throw APIError.unauthorized("The API key is invalid, expired or revoked.")
         }
-        return AuthenticatedUser(account: found.owner, credential: .apiKey(id: found.key.id))
+        let keyHash = SecretDigest.hex(apiKey)
+        if let cached = cache.apiKeyUser(keyHash: keyHash) { return cached }
+        guard let found = try await apiKeys.authenticate(keyHash: keyHash, now: Date()) else {
+            throw APIError.unauthorized("The API key is invalid, expired or revoked.")
+        }
+        let user = AuthenticatedUser(account: found.owner, credential: .apiKey(id: found.key.id))
+        cache.storeAPIKeyUser(user, keyHash: keyHash, keyExpiresAt: found.key.expiresAt)
+        return user
     }
 
     private func authenticate(accessToken: String) async throws -> AuthenticatedUser {
@@ -62,9 +68,14 @@ struct AuthenticationMiddleware: RouterMiddleware {
         } catch {
             throw APIError.unauthorized("The access token is malformed or its signature is invalid.")
         }
-        guard let account = try await users.find(id: claims.sub.value),
-            account.credentialVersion == claims.ver
-        else {
+        let account: UserAccount?
+        if let cached = cache.account(userID: claims.sub.value) {
+            account = cached
+        } else {
+            account = try await users.find(id: claims.sub.value)
+            if let account { cache.storeAccount(account) }
+        }
+        guard let account, account.credentialVersion == claims.ver else {
             throw APIError.unauthorized("The access token has been revoked.")
         }
         return AuthenticatedUser(account: account, credential: .accessToken)

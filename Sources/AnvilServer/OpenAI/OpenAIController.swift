@@ -13,6 +13,7 @@ struct OpenAIController {
     let runs: ChatRunService
     let router: ModelRouter
     let providerKeys: any ProviderKeyRepository
+    let usageBatcher: UsageBatcher
 
     func addRoutes(to group: RouterGroup<AnvilRequestContext>) {
         group.post("chat/completions", use: chatCompletions)
@@ -103,7 +104,7 @@ struct OpenAIController {
         )
         if clientTools.isEmpty { completionRequest.toolChoice = .auto }
         let model = RoutedModel(router: router, modelID: modelID, userID: caller.id, providerKeys: providerKeys)
-        let usageRecorder = UsageRecorder(store: runs.store, userID: caller.id, model: modelID)
+        let usageRecorder = UsageRecorder(batcher: usageBatcher, userID: caller.id, model: modelID)
         let stream = OpenAIStream(id: completionID, created: created, model: body.model, includeUsage: includeUsage)
         guard streaming else {
             let completion: Completion
@@ -171,7 +172,7 @@ struct OpenAIController {
         } catch {
             throw RunFailure.apiError(for: error)
         }
-        await UsageRecorder(store: runs.store, userID: caller.id, model: modelID).record(response.usage)
+        await UsageRecorder(batcher: usageBatcher, userID: caller.id, model: modelID).record(response.usage)
         return JSONResponse(
             OpenAIWire.EmbeddingList(
                 data: response.vectors.enumerated().map { index, vector in
@@ -205,14 +206,13 @@ struct OpenAIController {
     }
 }
 
-/// Records usage of calls made outside a chat, never failing the request over it.
+/// Records usage of calls made outside a chat through the batcher, never failing the request over it.
 struct UsageRecorder: Sendable {
-    let store: Store
+    let batcher: UsageBatcher
     let userID: String
     let model: String
 
     func record(_ usage: TokenUsage) async {
-        guard usage.totalTokens > 0 else { return }
-        try? await store.usage.record(userID: userID, chatID: nil, model: model, usage: usage)
+        batcher.record(UsageRecord(userID: userID, chatID: nil, model: model, usage: usage))
     }
 }

@@ -73,10 +73,24 @@ extension APIDocument {
                 .json: .content(OpenAPI.Content(schema: schema.reference())),
                 .eventStream: .content(
                     OpenAPI.Content(
-                        schema: .string(description: "Server-sent events, as described above."),
+                        schema: serverSentEventSchema,
                         example: AnyCodable(streamExample)
                     )
                 ),
+            ]
+        )
+    }
+
+    /// One server-sent event, the unit a `text/event-stream` body is made of: its name (absent on the OpenAI
+    /// front's data-only chunks) and its data, a JSON text except for the final `[DONE]`.
+    static var serverSentEventSchema: JSONSchema {
+        .object(
+            description: "One server-sent event of the stream described above.",
+            properties: [
+                "event": .string(required: false, description: "The event name; absent on data-only events."),
+                "data": .string(description: "The event's data: JSON, or `[DONE]` at the end of an OpenAI stream."),
+                "id": .string(required: false),
+                "retry": .integer(required: false),
             ]
         )
     }
