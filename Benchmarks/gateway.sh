@@ -23,7 +23,8 @@ cleanup() {
 trap cleanup EXIT
 
 echo "building release binaries..." >&2
-swift build -c release --product anvil --product anvil-bench-upstream >&2
+swift build -c release --product anvil >&2
+swift build -c release --product anvil-bench-upstream >&2
 bin=$(swift build -c release --show-bin-path)
 
 wait_for() {
@@ -56,7 +57,7 @@ key=$(curl -fsS "http://127.0.0.1:$anvil_port/api/v1/auth/api-keys" -H "authoriz
 # One phase: prints "requests non2xx errors p50 p90 p99 rps".
 phase() { # url model stream connections
     BENCH_API_KEY=$key BENCH_MODEL=$2 BENCH_STREAM=$3 \
-        wrk -t2 -c"$4" -d"${duration}s" --latency -s Benchmarks/chat-completion.lua "$1" \
+        wrk -t"$(( $4 < 2 ? 1 : 2 ))" -c"$4" -d"${duration}s" --latency -s Benchmarks/chat-completion.lua "$1" \
         | awk '/^BENCH/ {for (i = 2; i <= NF; i++) { split($i, kv, "="); printf "%s ", kv[2] } print ""}'
 }
 direct="http://127.0.0.1:$upstream_port/v1/chat/completions"
@@ -82,7 +83,8 @@ Machine: $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /pro
 |---|---|---|---|
 | latency p50, 1 connection | $(us_to_ms "$d1_p50") ms | $(us_to_ms "$a1_p50") ms | $(us_to_ms $((a1_p50 - d1_p50))) ms |
 | latency p99, 1 connection | $(us_to_ms "$d1_p99") ms | $(us_to_ms "$a1_p99") ms | $(us_to_ms $((a1_p99 - d1_p99))) ms |
-| throughput, 64 connections | $d1_rps → $dn_rps req/s | $an_rps req/s | |
+| throughput, 1 connection | $d1_rps req/s | $a1_rps req/s | |
+| throughput, 64 connections | $dn_rps req/s | $an_rps req/s | |
 | latency p50 / p99, 64 connections | $(us_to_ms "$dn_p50") / $(us_to_ms "$dn_p99") ms | $(us_to_ms "$an_p50") / $(us_to_ms "$an_p99") ms | |
 | streaming throughput, 64 connections | | $as_rps req/s (p99 $(us_to_ms "$as_p99") ms) | |
 | non-2xx or socket errors | $((d1_non + d1_err + dn_non + dn_err)) | $((a1_non + a1_err + an_non + an_err + as_non + as_err)) | |

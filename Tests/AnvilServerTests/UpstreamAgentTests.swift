@@ -299,3 +299,134 @@ struct UpstreamAgentTests {
         }
     }
 }
+
+/// Anthropic's streaming Messages format: named events, a tool_use block whose input arrives in
+/// `input_json_delta` pieces, usage in `message_start` and `message_delta`.
+enum AnthropicStreamScript {
+    static func event(_ name: String, _ data: String) -> String { "event: \(name)\ndata: \(data)\n\n" }
+
+    static func start(inputTokens: Int) -> String {
+        event(
+            "message_start",
+            #"{"type":"message_start","message":{"id":"msg_1","type":"message","role":"assistant","model":"claude-test","content":[],"stop_reason":null,"stop_sequence":null,"usage":{"input_tokens":\#(inputTokens),"output_tokens":1}}}"#
+        )
+    }
+
+    static func toolUse(id: String, name: String, pieces: [String]) -> String {
+        var text = start(inputTokens: 50) + event("ping", #"{"type": "ping"}"#)
+        text += event(
+            "content_block_start",
+            #"{"type":"content_block_start","index":0,"content_block":{"type":"tool_use","id":"\#(id)","name":"\#(name)","input":{}}}"#
+        )
+        for piece in pieces {
+            let escaped = piece.replacingOccurrences(of: "\"", with: "\\\"")
+            text += event(
+                "content_block_delta",
+                #"{"type":"content_block_delta","index":0,"delta":{"type":"input_json_delta","partial_json":"\#(escaped)"}}"#
+            )
+        }
+        text += event("content_block_stop", #"{"type":"content_block_stop","index":0}"#)
+        text += event(
+            "message_delta",
+            #"{"type":"message_delta","delta":{"stop_reason":"tool_use","stop_sequence":null},"usage":{"output_tokens":15}}"#
+        )
+        return text + event("message_stop", #"{"type":"message_stop"}"#)
+    }
+
+    static func text(_ words: [String]) -> String {
+        var text = start(inputTokens: 80)
+        text += event(
+            "content_block_start",
+            #"{"type":"content_block_start","index":0,"content_block":{"type":"text","text":""}}"#
+        )
+        for word in words {
+            text += event(
+                "content_block_delta",
+                #"{"type":"content_block_delta","index":0,"delta":{"type":"text_delta","text":"\#(word)"}}"#
+            )
+        }
+        text += event("content_block_stop", #"{"type":"content_block_stop","index":0}"#)
+        text += event(
+            "message_delta",
+            #"{"type":"message_delta","delta":{"stop_reason":"end_turn","stop_sequence":null},"usage":{"output_tokens":7}}"#
+        )
+        return text + event("message_stop", #"{"type":"message_stop"}"#)
+    }
+}
+
+@Suite("Agent runs against an Anthropic upstream")
+struct AnthropicUpstreamAgentTests {
+    @Test("a tool call in Anthropic's format runs, and the next turn carries the whole history", arguments: TestDatabase.available)
+    func toolCallAndNextTurn(engine: TestDatabase) async throws {
+        let answers: [@Sendable () -> Response] = [
+            {
+                FakeUpstream.eventStream(
+                    AnthropicStreamScript.toolUse(
+                        id: "toolu_1",
+                        name: "current_time",
+                        pieces: ["", #"{"timez"#, #"one": "Euro"#, #"pe/Paris"}"#]
+                    ),
+                    chunkSize: 9
+                )
+            },
+            { FakeUpstream.eventStream(AnthropicStreamScript.text(["Il est ", "l'heure ", "du thé ☕"]), chunkSize: 4) },
+            { FakeUpstream.eventStream(AnthropicStreamScript.text(["You asked ", "about Paris."]), chunkSize: 64) },
+        ]
+        let recorder = RequestRecorder()
+        try await FakeUpstream.run { router in
+            router.post("v1/messages") { request, _ in
+                let number = try await recorder.record(request)
+                return number <= answers.count ? answers[number - 1]() : FakeUpstream.json("{}", status: .badRequest)
+            }
+        } test: { baseURL, _ in
+            // Anthropic's SDKs take the base URL without /v1; so does Anvil.
+            let root = String(baseURL.dropLast(3))
+            try await withTestApp(
+                engine,
+                setting: \.providerEnvironment,
+                to: ["ANTHROPIC_BASE_URL": root, "ANTHROPIC_API_KEY": "sk-ant-test"]
+            ) { api in
+                let session = try await api.register()
+                let chat = try await api.send(
+                    .post,
+                    "/api/v1/chats",
+                    json: ["model": "anthropic:claude-test", "system_prompt": "Answer in French."],
+                    auth: session.auth
+                )
+                let chatID = try #require(chat["id"]?.stringValue)
+                let first = try await api.send(
+                    .post,
+                    "/api/v1/chats/\(chatID)/messages",
+                    json: ["content": "What time is it in Paris?"],
+                    auth: session.auth
+                )
+                #expect(first.status == .ok, "\(first.text)")
+                let messages = try #require(first["messages"]?.arrayValue)
+                #expect(messages.compactMap { $0.objectValue?["role"]?.stringValue } == ["assistant", "tool", "assistant"])
+                let call = messages[0].objectValue?["tool_calls"]?.arrayValue?.first?.objectValue?["function"]?.objectValue
+                #expect(call?["arguments"] == #"{"timezone": "Europe/Paris"}"#)
+                #expect(messages[2].objectValue?["content"] == "Il est l'heure du thé ☕")
+                #expect(first["usage"] == ["prompt_tokens": 130, "completion_tokens": 22, "total_tokens": 152])
+
+                let second = try await api.send(
+                    .post,
+                    "/api/v1/chats/\(chatID)/messages",
+                    json: ["content": "And what did I ask?"],
+                    auth: session.auth
+                )
+                #expect(second.status == .ok)
+                let requests = await recorder.requests
+                #expect(requests.count == 3)
+                #expect(requests[0].headers["x-api-key"] == "sk-ant-test")
+                let body = try #require(requests[2].body?.objectValue)
+                #expect(body["system"]?.stringValue?.contains("Answer in French.") == true)
+                let history = try #require(body["messages"]?.arrayValue)
+                // user, assistant tool_use, user tool_result, assistant text, user
+                #expect(history.compactMap { $0.objectValue?["role"]?.stringValue } == ["user", "assistant", "user", "assistant", "user"])
+                let toolResult = history[2].objectValue?["content"]?.arrayValue?.first?.objectValue
+                #expect(toolResult?["type"] == "tool_result")
+                #expect(toolResult?["tool_use_id"] == "toolu_1")
+            }
+        }
+    }
+}
