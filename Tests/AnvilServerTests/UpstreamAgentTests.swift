@@ -356,7 +356,9 @@ enum AnthropicStreamScript {
 
 @Suite("Agent runs against an Anthropic upstream")
 struct AnthropicUpstreamAgentTests {
-    @Test("a tool call in Anthropic's format runs, and the next turn carries the whole history", arguments: TestDatabase.available)
+    @Test(
+        "a tool call in Anthropic's format runs, and the next turn carries the whole history",
+        arguments: TestDatabase.available)
     func toolCallAndNextTurn(engine: TestDatabase) async throws {
         let answers: [@Sendable () -> Response] = [
             {
@@ -369,7 +371,9 @@ struct AnthropicUpstreamAgentTests {
                     chunkSize: 9
                 )
             },
-            { FakeUpstream.eventStream(AnthropicStreamScript.text(["Il est ", "l'heure ", "du thé ☕"]), chunkSize: 4) },
+            {
+                FakeUpstream.eventStream(AnthropicStreamScript.text(["Il est ", "l'heure ", "du thé ☕"]), chunkSize: 4)
+            },
             { FakeUpstream.eventStream(AnthropicStreamScript.text(["You asked ", "about Paris."]), chunkSize: 64) },
         ]
         let recorder = RequestRecorder()
@@ -402,8 +406,10 @@ struct AnthropicUpstreamAgentTests {
                 )
                 #expect(first.status == .ok, "\(first.text)")
                 let messages = try #require(first["messages"]?.arrayValue)
-                #expect(messages.compactMap { $0.objectValue?["role"]?.stringValue } == ["assistant", "tool", "assistant"])
-                let call = messages[0].objectValue?["tool_calls"]?.arrayValue?.first?.objectValue?["function"]?.objectValue
+                #expect(
+                    messages.compactMap { $0.objectValue?["role"]?.stringValue } == ["assistant", "tool", "assistant"])
+                let call = messages[0].objectValue?["tool_calls"]?.arrayValue?.first?.objectValue?["function"]?
+                    .objectValue
                 #expect(call?["arguments"] == #"{"timezone": "Europe/Paris"}"#)
                 #expect(messages[2].objectValue?["content"] == "Il est l'heure du thé ☕")
                 #expect(first["usage"] == ["prompt_tokens": 130, "completion_tokens": 22, "total_tokens": 152])
@@ -422,7 +428,10 @@ struct AnthropicUpstreamAgentTests {
                 #expect(body["system"]?.stringValue?.contains("Answer in French.") == true)
                 let history = try #require(body["messages"]?.arrayValue)
                 // user, assistant tool_use, user tool_result, assistant text, user
-                #expect(history.compactMap { $0.objectValue?["role"]?.stringValue } == ["user", "assistant", "user", "assistant", "user"])
+                #expect(
+                    history.compactMap { $0.objectValue?["role"]?.stringValue } == [
+                        "user", "assistant", "user", "assistant", "user",
+                    ])
                 let toolResult = history[2].objectValue?["content"]?.arrayValue?.first?.objectValue
                 #expect(toolResult?["type"] == "tool_result")
                 #expect(toolResult?["tool_use_id"] == "toolu_1")

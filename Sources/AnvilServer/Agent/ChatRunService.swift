@@ -46,7 +46,22 @@ struct ChatRunService: Sendable {
     ///
     /// Nothing is committed when validation or the budget check fails. The user message is committed before the
     /// provider is called, so a provider failure never loses it.
+    ///
+    /// - Throws: ``APIError`` for anything the client should hear about (400, 402, 502, 503, 504).
     func prepareChatTurn(
+        user: AuthenticatedUser,
+        chat: Chat,
+        content: String,
+        options: Options
+    ) async throws -> PreparedRun {
+        do {
+            return try await prepareChatTurnUnmapped(user: user, chat: chat, content: content, options: options)
+        } catch {
+            throw RunFailure.apiError(for: error)
+        }
+    }
+
+    private func prepareChatTurnUnmapped(
         user: AuthenticatedUser,
         chat: Chat,
         content: String,
@@ -90,21 +105,26 @@ struct ChatRunService: Sendable {
     func prepareStateless(user: AuthenticatedUser, messages: [ModelMessage], options: Options) async throws
         -> PreparedRun
     {
-        let modelID = try resolveModel(options.model)
-        let selected = try selectTools(options.tools, modelID: modelID)
-        return try await start(
-            user: user,
-            chatID: nil,
-            conversation: messages,
-            modelID: modelID,
-            tools: selected,
-            options: options,
-            reservation: nil,
-            userMessage: nil
-        )
+        do {
+            let modelID = try resolveModel(options.model)
+            let selected = try selectTools(options.tools, modelID: modelID)
+            return try await start(
+                user: user,
+                chatID: nil,
+                conversation: messages,
+                modelID: modelID,
+                tools: selected,
+                options: options,
+                reservation: nil,
+                userMessage: nil
+            )
+        } catch {
+            throw RunFailure.apiError(for: error)
+        }
     }
 
-    /// Runs a prepared run to its end, releasing its reservation whatever happens.
+    /// Runs a prepared run to its end, releasing its reservation whatever happens. Failures arrive as
+    /// ``APIError``s, cancellation as `CancellationError`.
     func execute(_ prepared: PreparedRun, events: @Sendable (AgentEvent) async -> Void = { _ in }) async throws
         -> AgentRun
     {
@@ -119,7 +139,8 @@ struct ChatRunService: Sendable {
             return run
         } catch {
             if let reservation = prepared.reservation { try? await store.usage.release(reservation) }
-            throw error
+            if error is CancellationError { throw error }
+            throw RunFailure.apiError(for: error)
         }
     }
 

@@ -26,6 +26,18 @@ enum ServerSentEvents {
         ByteBuffer(string: "data: \(data)\n\n")
     }
 
+    /// A 200 `text/event-stream` response whose body `write` produces, finished when `write` returns.
+    static func response(_ write: @escaping @Sendable (inout any ResponseBodyWriter) async throws -> Void) -> Response {
+        Response(
+            status: .ok,
+            headers: headers,
+            body: ResponseBody { writer in
+                try await write(&writer)
+                try await writer.finish(nil)
+            }
+        )
+    }
+
     /// Whether the client asked for a stream with `Accept: text/event-stream`.
     static func accepted(by request: Request) -> Bool {
         request.headers[.accept]?.contains("text/event-stream") == true

@@ -71,33 +71,21 @@ struct CompletionController {
         let streaming = body.stream ?? ServerSentEvents.accepted(by: request)
         var chat: Chat?
         let prepared: PreparedRun
-        do {
-            if let chatID = body.chatID {
-                guard let found = try await chats.find(id: chatID, userID: caller.id) else {
-                    throw APIError.notFound("Chat")
-                }
-                guard let last = messages.last, last.role == .user, !last.text.isEmpty else {
-                    throw APIError.invalidField("messages", "With chat_id, the last message must be the user's turn.")
-                }
-                chat = found
-                prepared = try await runs.prepareChatTurn(
-                    user: caller, chat: found, content: last.text, options: options)
-            } else {
-                prepared = try await runs.prepareStateless(user: caller, messages: messages, options: options)
+        if let chatID = body.chatID {
+            guard let found = try await chats.find(id: chatID, userID: caller.id) else {
+                throw APIError.notFound("Chat")
             }
-        } catch let error as APIError {
-            throw error
-        } catch {
-            throw RunFailure.apiError(for: error)
+            guard let last = messages.last, last.role == .user, !last.text.isEmpty else {
+                throw APIError.invalidField("messages", "With chat_id, the last message must be the user's turn.")
+            }
+            chat = found
+            prepared = try await runs.prepareChatTurn(user: caller, chat: found, content: last.text, options: options)
+        } else {
+            prepared = try await runs.prepareStateless(user: caller, messages: messages, options: options)
         }
 
         guard streaming else {
-            let run: AgentRun
-            do {
-                run = try await runs.execute(prepared)
-            } catch {
-                throw RunFailure.apiError(for: error)
-            }
+            let run = try await runs.execute(prepared)
             let committed = prepared.transcript.messages
             return try JSONResponse(
                 CompletionResponse(
@@ -112,13 +100,8 @@ struct CompletionController {
         }
         let runs = self.runs
         let first: [RunStreamEvent] = prepared.userMessage.map { [.messageCreated($0)] } ?? []
-        return Response(
-            status: .ok,
-            headers: ServerSentEvents.headers,
-            body: ResponseBody { [chat] writer in
-                try await RunStreamer.stream(prepared, service: runs, first: first, chat: chat, writer: &writer)
-                try await writer.finish(nil)
-            }
-        )
+        return ServerSentEvents.response { [chat] writer in
+            try await RunStreamer.stream(prepared, service: runs, first: first, chat: chat, writer: &writer)
+        }
     }
 }

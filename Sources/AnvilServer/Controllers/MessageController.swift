@@ -81,23 +81,11 @@ struct MessageController {
             maxTokens: body.maxTokens
         )
         let streaming = body.stream ?? ServerSentEvents.accepted(by: request)
-        let prepared: PreparedRun
-        do {
-            prepared = try await runs.prepareChatTurn(user: caller, chat: chat, content: content, options: options)
-        } catch let error as APIError {
-            throw error
-        } catch let error as AgentError {
-            throw RunFailure.apiError(for: error)
-        }
+        let prepared = try await runs.prepareChatTurn(user: caller, chat: chat, content: content, options: options)
         guard let userMessage = prepared.userMessage else { throw APIError.unexpected }
 
         guard streaming else {
-            let run: AgentRun
-            do {
-                run = try await runs.execute(prepared)
-            } catch {
-                throw RunFailure.apiError(for: error)
-            }
+            let run = try await runs.execute(prepared)
             let response = SendResponse(
                 userMessage: MessageRepresentation(message: userMessage),
                 messages: prepared.transcript.messages.map { MessageRepresentation(message: $0) },
@@ -109,20 +97,15 @@ struct MessageController {
         }
 
         let runs = self.runs
-        return Response(
-            status: .ok,
-            headers: ServerSentEvents.headers,
-            body: ResponseBody { writer in
-                try await RunStreamer.stream(
-                    prepared,
-                    service: runs,
-                    first: [.messageCreated(userMessage)],
-                    chat: chat,
-                    writer: &writer
-                )
-                try await writer.finish(nil)
-            }
-        )
+        return ServerSentEvents.response { writer in
+            try await RunStreamer.stream(
+                prepared,
+                service: runs,
+                first: [.messageCreated(userMessage)],
+                chat: chat,
+                writer: &writer
+            )
+        }
     }
 
     @Sendable func chatUsage(_ request: Request, context: AnvilRequestContext) async throws
@@ -168,23 +151,5 @@ enum RunOptionsValidation {
             throw APIError.invalidField("max_tokens", "max_tokens must be from 1 to 1000000.")
         }
         return ChatRunService.Options(model: model, tools: tools, temperature: temperature, maxTokens: maxTokens)
-    }
-}
-
-struct UsageRepresentation: Encodable, Sendable {
-    var promptTokens: Int
-    var completionTokens: Int
-    var totalTokens: Int
-
-    init(_ usage: TokenUsage) {
-        promptTokens = usage.promptTokens
-        completionTokens = usage.completionTokens
-        totalTokens = usage.totalTokens
-    }
-
-    enum CodingKeys: String, CodingKey {
-        case promptTokens = "prompt_tokens"
-        case completionTokens = "completion_tokens"
-        case totalTokens = "total_tokens"
     }
 }

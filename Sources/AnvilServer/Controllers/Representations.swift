@@ -178,6 +178,25 @@ struct MessageRepresentation: Encodable, Sendable {
     }
 }
 
+/// Tokens of one model call or a run; the same keys OpenAI uses.
+struct UsageRepresentation: Encodable, Sendable {
+    var promptTokens: Int
+    var completionTokens: Int
+    var totalTokens: Int
+
+    init(_ usage: TokenUsage) {
+        promptTokens = usage.promptTokens
+        completionTokens = usage.completionTokens
+        totalTokens = usage.totalTokens
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case promptTokens = "prompt_tokens"
+        case completionTokens = "completion_tokens"
+        case totalTokens = "total_tokens"
+    }
+}
+
 /// Every list endpoint answers with this shape.
 struct PageRepresentation<Item: Encodable & Sendable>: Encodable, Sendable {
     var data: [Item]

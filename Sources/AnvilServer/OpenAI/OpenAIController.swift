@@ -62,20 +62,10 @@ struct OpenAIController {
         if !serverTools.isEmpty {
             var agentOptions = options
             agentOptions.tools = serverTools
-            let prepared: PreparedRun
-            do {
-                prepared = try await runs.prepareStateless(user: caller, messages: messages, options: agentOptions)
-            } catch {
-                throw RunFailure.apiError(for: error)
-            }
+            let prepared = try await runs.prepareStateless(user: caller, messages: messages, options: agentOptions)
             let stream = OpenAIStream(id: completionID, created: created, model: body.model, includeUsage: includeUsage)
             guard streaming else {
-                let run: AgentRun
-                do {
-                    run = try await runs.execute(prepared)
-                } catch {
-                    throw RunFailure.apiError(for: error)
-                }
+                let run = try await runs.execute(prepared)
                 return try stream.completion(
                     message: run.finalMessage ?? .assistant(""),
                     finishReason: .stop,
@@ -83,14 +73,9 @@ struct OpenAIController {
                 ).response(from: request, context: context)
             }
             let runs = self.runs
-            return Response(
-                status: .ok,
-                headers: ServerSentEvents.headers,
-                body: ResponseBody { writer in
-                    try await stream.streamAgentRun(prepared, service: runs, writer: &writer)
-                    try await writer.finish(nil)
-                }
-            )
+            return ServerSentEvents.response { writer in
+                try await stream.streamAgentRun(prepared, service: runs, writer: &writer)
+            }
         }
 
         var completionRequest = CompletionRequest(
@@ -127,14 +112,9 @@ struct OpenAIController {
         } catch {
             throw RunFailure.apiError(for: error)
         }
-        return Response(
-            status: .ok,
-            headers: ServerSentEvents.headers,
-            body: ResponseBody { writer in
-                try await stream.relay(upstream, usageRecorder: usageRecorder, writer: &writer)
-                try await writer.finish(nil)
-            }
-        )
+        return ServerSentEvents.response { writer in
+            try await stream.relay(upstream, usageRecorder: usageRecorder, writer: &writer)
+        }
     }
 
     @Sendable func models(_ request: Request, context: AnvilRequestContext) async throws

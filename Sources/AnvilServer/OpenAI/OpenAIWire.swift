@@ -252,23 +252,8 @@ enum OpenAIWire {
         }
     }
 
-    struct Usage: Encodable, Sendable {
-        var promptTokens: Int
-        var completionTokens: Int
-        var totalTokens: Int
-
-        init(_ usage: TokenUsage) {
-            promptTokens = usage.promptTokens
-            completionTokens = usage.completionTokens
-            totalTokens = usage.totalTokens
-        }
-
-        enum CodingKeys: String, CodingKey {
-            case promptTokens = "prompt_tokens"
-            case completionTokens = "completion_tokens"
-            case totalTokens = "total_tokens"
-        }
-    }
+    /// OpenAI's usage object has the same keys as Anvil's.
+    typealias Usage = UsageRepresentation
 
     /// One `chat.completion.chunk`.
     struct Chunk: Encodable, Sendable {
