@@ -96,6 +96,7 @@ let package = Package(
                 "AnvilCore",
                 "AnvilStore",
                 "AnvilServer",
+                "WebBrowse",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),

@@ -11,6 +11,19 @@ public struct RegisteredTool: Sendable {
     public var spec: ToolSpec { tool.spec }
 }
 
+/// A tool to add to a registry, with where it comes from and its limits.
+public struct ToolRegistration: Sendable {
+    public var tool: any Tool
+    public var source: ToolSource
+    public var limits: ToolLimits
+
+    public init(tool: any Tool, source: ToolSource, limits: ToolLimits = ToolLimits()) {
+        self.tool = tool
+        self.source = source
+        self.limits = limits
+    }
+}
+
 /// Every tool the server knows, by unique name. Built once at startup; read concurrently afterwards.
 public struct ToolRegistry: Sendable {
     public private(set) var tools: [String: RegisteredTool] = [:]
@@ -36,6 +49,10 @@ public struct ToolRegistry: Sendable {
         }
         tools[name] = RegisteredTool(tool: tool, schema: schema, source: source, limits: limits)
         names.append(name)
+    }
+
+    public mutating func register(_ registration: ToolRegistration) throws {
+        try register(registration.tool, source: registration.source, limits: registration.limits)
     }
 
     public subscript(name: String) -> RegisteredTool? { tools[name] }

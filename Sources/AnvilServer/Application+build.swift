@@ -14,12 +14,14 @@ import ServiceLifecycle
 ///   - configuration: Where to listen, where the data lives, secrets and limits.
 ///   - registry: The Prometheus registry `/metrics` exports; the executable shares it with the global metrics
 ///     system so library metrics appear too.
+///   - tools: Tools from plugins, offered besides the built-in ones; a name used twice stops startup.
 /// - Returns: An application that runs migrations before it starts listening and closes the database when it
 ///   stops.
 public func buildApplication(
     configuration: AnvilConfiguration,
     registry: PrometheusCollectorRegistry = PrometheusCollectorRegistry(),
-    logger: Logger? = nil
+    logger: Logger? = nil,
+    tools plugins: [ToolRegistration] = []
 ) async throws -> some ApplicationProtocol {
     let logger = {
         var logger = logger ?? Logger(label: "anvil")
@@ -40,6 +42,7 @@ public func buildApplication(
     )
     var tools = ToolRegistry()
     try tools.register(CurrentTimeTool(), source: .builtIn)
+    for registration in plugins { try tools.register(registration) }
     let runs = ChatRunService(
         store: store,
         router: models,

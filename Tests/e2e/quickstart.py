@@ -49,6 +49,16 @@ def after_restart():
     assert refreshed["refresh_token"] != state["refresh_token"]
     print("quickstart: after restart, login works and the chat is intact")
 
+    # The web_browse plugin is registered, and its address guard refuses loopback without an allow-list.
+    sent = check(requests.post(f"{BASE}/api/v1/chats/{state['chat_id']}/messages",
+                               json={"content": f"Please open {BASE}/health", "tools": ["web_browse"]},
+                               headers=auth), 200)
+    tool_results = [m for m in sent["messages"] if m["role"] == "tool"]
+    assert tool_results and tool_results[0]["name"] == "web_browse", sent
+    assert tool_results[0]["metadata"].get("is_error") is True, tool_results
+    assert "127.0.0.1" in tool_results[0]["content"], tool_results
+    print("quickstart: web_browse is offered and refuses loopback addresses")
+
 
 def api_key():
     session = check(requests.post(f"{BASE}/api/v1/auth/login", json={"email": EMAIL, "password": PASSWORD}), 200)

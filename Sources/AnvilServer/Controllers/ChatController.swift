@@ -156,10 +156,10 @@ struct ChatController {
 
     private static func validatedModel(_ model: String?) throws -> String? {
         guard let model else { return nil }
-        guard (1...ChatRules.maximumModelLength).contains(model.count), !model.contains(where: \.isWhitespace) else {
+        guard (1...ChatRules.maximumModelLength).contains(model.count) else {
             throw APIError.invalidField(
                 "model",
-                "The model must be 1 to \(ChatRules.maximumModelLength) characters without spaces, e.g. local:anvil."
+                "The model must be 1 to \(ChatRules.maximumModelLength) characters, e.g. local:anvil."
             )
         }
         return model

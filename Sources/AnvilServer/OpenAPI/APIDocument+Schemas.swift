@@ -443,12 +443,11 @@ extension APIDocument.Schema {
             required: required,
             nullable: nullable,
             description: """
-                \(description) 1 to \(ChatRules.maximumModelLength) characters without whitespace, \
-                e.g. `local:anvil`.
+                \(description) 1 to \(ChatRules.maximumModelLength) characters, e.g. `local:anvil`; a model that \
+                is not configured is refused when a message is sent (400 `unknown_model`).
                 """,
             minLength: 1,
-            maxLength: ChatRules.maximumModelLength,
-            pattern: "^\\S+$"
+            maxLength: ChatRules.maximumModelLength
         )
     }
 
