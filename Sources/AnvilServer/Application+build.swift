@@ -130,6 +130,7 @@ func buildRouter(
     MessageController(chats: store.chats, usage: store.usage, runs: runs).addRoutes(to: chats)
     CompletionController(chats: store.chats, runs: runs).addRoutes(to: authenticated)
     ModelController(router: runs.router).addRoutes(to: authenticated.group("models"))
+    ToolController(tools: runs.tools, logger: runs.logger).addRoutes(to: authenticated.group("tools"))
 
     let openAI = router.group("v1").add(middleware: authentication)
     OpenAIController(

@@ -47,13 +47,15 @@ struct APIDocumentationTests {
         Route(method: .get, path: "/api/v1/chats/{id}/usage", needsCredential: true),
         Route(method: .post, path: "/api/v1/chat/completions", needsCredential: true),
         Route(method: .get, path: "/api/v1/models", needsCredential: true),
+        Route(method: .get, path: "/api/v1/tools", needsCredential: true),
+        Route(method: .post, path: "/api/v1/tools/{name}/invoke", needsCredential: true),
         Route(method: .post, path: "/v1/chat/completions", needsCredential: true),
         Route(method: .get, path: "/v1/models", needsCredential: true),
         Route(method: .post, path: "/v1/embeddings", needsCredential: true),
     ]
 
     static let tags: Set<String> = [
-        "Ops", "Auth", "API keys", "Provider keys", "Chats", "Completions", "Models", "OpenAI-compatible",
+        "Ops", "Auth", "API keys", "Provider keys", "Chats", "Completions", "Models", "Tools", "OpenAI-compatible",
     ]
 
     /// An operation that can answer with server-sent events, and the event names its stream may use.

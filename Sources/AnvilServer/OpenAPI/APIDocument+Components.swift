@@ -251,6 +251,7 @@ extension APIDocument {
         case chatID = "ChatID"
         case apiKeyID = "APIKeyID"
         case provider = "Provider"
+        case toolName = "ToolName"
 
         var reference: Either<OpenAPI.Reference<OpenAPI.Parameter>, OpenAPI.Parameter> {
             .reference(.component(named: rawValue))
@@ -261,7 +262,7 @@ extension APIDocument {
         var isValidated: Bool {
             switch self {
             case .limit, .offset, .includeArchived, .provider: true
-            case .chatID, .apiKeyID: false
+            case .chatID, .apiKeyID, .toolName: false
             }
         }
 
@@ -297,6 +298,8 @@ extension APIDocument {
                 .path(name: "id", schema: .string(minLength: 1), description: "The chat's id.")
             case .apiKeyID:
                 .path(name: "id", schema: .string(minLength: 1), description: "The API key's id.")
+            case .toolName:
+                .path(name: "name", schema: .string(minLength: 1), description: "The tool's name, e.g. `current_time`.")
             case .provider:
                 .path(
                     name: "provider",

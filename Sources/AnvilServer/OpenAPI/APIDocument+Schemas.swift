@@ -49,6 +49,10 @@ extension APIDocument {
         case runSummary = "RunSummary"
         case model = "Model"
         case modelList = "ModelList"
+        case tool = "Tool"
+        case toolPage = "ToolPage"
+        case invokeToolRequest = "InvokeToolRequest"
+        case toolResult = "ToolResult"
         case openAIMessage = "OpenAIMessage"
         case openAIContentPart = "OpenAIContentPart"
         case openAIToolCall = "OpenAIToolCall"
@@ -101,6 +105,10 @@ extension APIDocument {
             case .runSummary: Self.runSummarySchema
             case .model: Self.modelSchema
             case .modelList: Self.modelListSchema
+            case .tool: Self.toolSchema
+            case .toolPage: Self.page(of: .tool, order: "in registration order; always the whole list")
+            case .invokeToolRequest: Self.invokeToolRequestSchema
+            case .toolResult: Self.toolResultSchema
             case .openAIMessage: Self.openAIMessageSchema
             case .openAIContentPart: Self.openAIContentPartSchema
             case .openAIToolCall: Self.openAIToolCallSchema

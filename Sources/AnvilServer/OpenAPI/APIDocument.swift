@@ -41,6 +41,7 @@ enum APIDocument {
         case chats = "Chats"
         case completions = "Completions"
         case models = "Models"
+        case tools = "Tools"
         case openAI = "OpenAI-compatible"
 
         var description: String {
@@ -57,6 +58,8 @@ enum APIDocument {
                 server-sent events.
                 """
             case .models: "The models the server can route to, across every configured provider, and the default."
+            case .tools:
+                "The tools the agent loop can offer a model, with their parameter schemas, and running one directly."
             case .openAI:
                 """
                 OpenAI's chat completions, models and embeddings APIs under `/v1`, for the official SDKs and tools \

@@ -35,6 +35,6 @@ struct CurrentTimeTool: Tool {
         style = style.year().month().day().time(includingFractionalSeconds: false).timeZone(separator: .colon)
         let weekday = date.formatted(
             Date.FormatStyle(timeZone: zone).weekday(.wide).locale(Locale(identifier: "en_US")))
-        return ToolOutput(content: "\(date.formatted(style)) (\(weekday), \(zone.identifier))")
+        return ToolOutput(content: "\(date.formatted(style)) (\(weekday), \(name))")
     }
 }
