@@ -77,6 +77,21 @@ start_server
 
 api_key=$("$venv/bin/python" Tests/e2e/quickstart.py api-key)
 
+echo "== command line: user create, tools list, tools call"
+echo 'cli-created-password' | ANVIL_DATA_DIR="$work/data" "$binary" user create --email cli@example.com
+curl -fsS "http://127.0.0.1:$port/api/v1/auth/login" -H 'content-type: application/json' \
+    -d '{"email":"cli@example.com","password":"cli-created-password"}' >/dev/null
+"$binary" tools list --json | "$venv/bin/python" -c '
+import json, sys
+names = [tool["name"] for tool in json.load(sys.stdin)]
+assert {"current_time", "web_browse", "web_fetch_text"} <= set(names), names'
+"$binary" tools call current_time --args '{"timezone":"Asia/Tokyo"}' | grep -q '+09:00'
+if "$binary" tools call current_time --args '{"timezone":5}' 2>/dev/null; then
+    echo "tools call accepted arguments that do not match the schema" >&2
+    exit 1
+fi
+echo "command line ok"
+
 echo "== official OpenAI Python SDK against /v1"
 OPENAI_BASE_URL="http://127.0.0.1:$port/v1" OPENAI_API_KEY="$api_key" "$venv/bin/python" Tests/e2e/openai_sdk.py
 

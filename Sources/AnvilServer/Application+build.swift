@@ -41,8 +41,7 @@ public func buildApplication(
         logger: logger
     )
     var tools = ToolRegistry()
-    try tools.register(CurrentTimeTool(), source: .builtIn)
-    for registration in plugins { try tools.register(registration) }
+    for registration in builtInTools() + plugins { try tools.register(registration) }
     let runs = ChatRunService(
         store: store,
         router: models,
@@ -140,6 +139,11 @@ func buildRouter(
         usageBatcher: usageBatcher
     ).addRoutes(to: openAI)
     return router
+}
+
+/// The tools every server has, whatever plugins are compiled in.
+public func builtInTools() -> [ToolRegistration] {
+    [ToolRegistration(tool: CurrentTimeTool(), source: .builtIn)]
 }
 
 /// The providers for the configured settings, by name.

@@ -6,7 +6,6 @@ import Hummingbird
 import Logging
 import Metrics
 import Prometheus
-import WebBrowse
 
 /// `anvil serve`: runs the HTTP server until interrupted.
 struct ServeCommand: AsyncParsableCommand {
@@ -39,21 +38,9 @@ struct ServeCommand: AsyncParsableCommand {
             configuration: configuration,
             registry: registry,
             logger: logger,
-            tools: try Self.pluginTools(environment: ProcessInfo.processInfo.environment)
+            tools: try CompiledPlugins.tools(environment: ProcessInfo.processInfo.environment)
         )
         try await application.runService()
     }
 
-    /// The compiled-in plugins' tools. Browsing gets a little more time than libcurl's own 30-second limit, so
-    /// its clearer timeout message reaches the model first.
-    static func pluginTools(environment: [String: String]) throws -> [ToolRegistration] {
-        let browse = WebBrowsePlugin(configuration: try BrowseConfiguration(environment: environment))
-        return browse.tools.map { tool in
-            ToolRegistration(
-                tool: tool,
-                source: .plugin(WebBrowsePlugin.identifier),
-                limits: ToolLimits(timeout: .seconds(35))
-            )
-        }
-    }
 }
