@@ -26,6 +26,11 @@ public struct Page<Element: Sendable>: Sendable {
         self.offset = offset
     }
 
+    /// A list that is always returned whole, in the page shape every list endpoint uses.
+    public static func whole(_ items: [Element]) -> Page {
+        Page(items: items, total: items.count, limit: max(items.count, 1), offset: 0)
+    }
+
     /// The same page with each element transformed, e.g. into its API representation.
     public func map<Other>(_ transform: (Element) throws -> Other) rethrows -> Page<Other> {
         Page<Other>(items: try items.map(transform), total: total, limit: limit, offset: offset)

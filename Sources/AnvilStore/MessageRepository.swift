@@ -8,6 +8,8 @@ public protocol MessageRepository: Sendable {
     func append(_ message: ChatMessage) async throws
     /// Oldest first.
     func list(chatID: String, page: PageRequest) async throws -> Page<ChatMessage>
+    /// The last `limit` messages, oldest first: the history a run sends to the model.
+    func recent(chatID: String, limit: Int) async throws -> [ChatMessage]
 }
 
 public struct SQLMessageRepository: MessageRepository {
@@ -43,6 +45,22 @@ public struct SQLMessageRepository: MessageRepository {
                 limit: page.limit,
                 offset: page.offset
             )
+        }
+    }
+}
+
+extension SQLMessageRepository {
+    public func recent(chatID: String, limit: Int) async throws -> [ChatMessage] {
+        try await database.withConnection { db in
+            try await db.select()
+                .columns(MessageRow.CodingKeys.allCases.map { SQLColumn($0.rawValue) })
+                .from("messages")
+                .where("chat_id", .equal, chatID)
+                .orderBy("seq", .descending)
+                .limit(limit)
+                .all(decoding: MessageRow.self)
+                .reversed()
+                .map { try $0.message() }
         }
     }
 }

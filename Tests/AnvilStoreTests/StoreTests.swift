@@ -318,3 +318,121 @@ struct SecretBoxTests {
         #expect(throws: StoreError.self) { try SecretBox(keyData: Data(count: 16)) }
     }
 }
+
+@Suite("Token budgets and the usage ledger on SQLite and PostgreSQL")
+struct UsageStoreTests {
+    private func chat(_ store: Store, owner: String) async throws -> String {
+        let now = Date()
+        try await store.chats.create(
+            Chat(
+                id: UUID().uuidString.lowercased(),
+                userID: owner,
+                title: "budget",
+                model: nil,
+                systemPrompt: nil,
+                tools: nil,
+                metadata: [:],
+                isArchived: false,
+                createdAt: now,
+                updatedAt: now
+            )
+        )
+        return try #require(
+            try await store.chats.list(userID: owner, includeArchived: true, page: .init()).items.first?.id)
+    }
+
+    @Test("concurrent reservations never hand out more than the limit leaves", arguments: TestDatabase.available)
+    func concurrentReservations(engine: TestDatabase) async throws {
+        try await withTestStore(engine) { store in
+            let user = try await store.users.create(
+                email: "b@b.io", passwordHash: "h", displayName: nil, isAdmin: false)
+            let chatID = try await chat(store, owner: user.id)
+            try await store.usage.record(
+                userID: user.id,
+                chatID: chatID,
+                model: "m",
+                usage: TokenUsage(promptTokens: 300, completionTokens: 100)
+            )
+            let granted = try await withThrowingTaskGroup(of: Int.self) { group in
+                for _ in 0..<8 {
+                    group.addTask {
+                        try await store.usage.reserve(chatID: chatID, tokens: 250, limit: 1_000, lifetime: 60)?.tokens
+                            ?? 0
+                    }
+                }
+                return try await group.reduce(into: [Int]()) { $0.append($1) }
+            }
+            // 600 tokens are left: two full grants and one partial at most, never more in total.
+            #expect(granted.reduce(0, +) == 600)
+            #expect(granted.filter { $0 > 0 }.count == 3)
+            #expect(try await store.usage.reserve(chatID: chatID, tokens: 1, limit: 1_000, lifetime: 60) == nil)
+        }
+    }
+
+    @Test(
+        "a released or expired reservation frees its tokens; a spent chat gets none", arguments: TestDatabase.available)
+    func releaseAndExpiry(engine: TestDatabase) async throws {
+        try await withTestStore(engine) { store in
+            let user = try await store.users.create(
+                email: "e@b.io", passwordHash: "h", displayName: nil, isAdmin: false)
+            let chatID = try await chat(store, owner: user.id)
+            let held = try #require(
+                try await store.usage.reserve(chatID: chatID, tokens: 100, limit: 100, lifetime: 60))
+            #expect(try await store.usage.reserve(chatID: chatID, tokens: 1, limit: 100, lifetime: 60) == nil)
+            try await store.usage.release(held)
+            let expiring = try #require(
+                try await store.usage.reserve(chatID: chatID, tokens: 100, limit: 100, lifetime: -1))
+            #expect(expiring.tokens == 100)
+            // The first reservation expired at once, so it no longer holds the tokens.
+            #expect(try await store.usage.reserve(chatID: chatID, tokens: 100, limit: 100, lifetime: 60)?.tokens == 100)
+
+            try await store.usage.record(
+                userID: user.id,
+                chatID: chatID,
+                model: "m",
+                usage: TokenUsage(promptTokens: 90, completionTokens: 20)
+            )
+            let account = try await store.usage.chatUsage(chatID: chatID, limit: 100)
+            #expect(account.used == 110)
+            #expect(account.remaining == 0)
+            #expect(try await store.usage.reserve(chatID: chatID, tokens: 1, limit: 1_000_000, lifetime: 60) != nil)
+            #expect(try await store.usage.reserve(chatID: chatID, tokens: 1, limit: 110, lifetime: 60) == nil)
+        }
+    }
+
+    @Test("usage is recorded in batches and counted per chat", arguments: TestDatabase.available)
+    func batchedRecords(engine: TestDatabase) async throws {
+        try await withTestStore(engine) { store in
+            let user = try await store.users.create(
+                email: "u@b.io", passwordHash: "h", displayName: nil, isAdmin: false)
+            let chatID = try await chat(store, owner: user.id)
+            let records = (1...300).map { index in
+                UsageRecord(
+                    userID: user.id,
+                    chatID: index.isMultiple(of: 3) ? chatID : nil,
+                    model: "m",
+                    usage: TokenUsage(promptTokens: index, completionTokens: 1)
+                )
+            }
+            try await store.usage.record(records)
+            let expected = (1...300).filter { $0.isMultiple(of: 3) }.reduce(0) { $0 + $1 + 1 }
+            #expect(try await store.usage.chatUsage(chatID: chatID, limit: 1_000_000).used == expected)
+        }
+    }
+
+    @Test("recent history is the last messages, oldest first", arguments: TestDatabase.available)
+    func recentHistory(engine: TestDatabase) async throws {
+        try await withTestStore(engine) { store in
+            let user = try await store.users.create(
+                email: "h@b.io", passwordHash: "h", displayName: nil, isAdmin: false)
+            let chatID = try await chat(store, owner: user.id)
+            for index in 0..<5 {
+                try await store.messages.append(
+                    ChatMessage(id: "m\(index)", chatID: chatID, role: .user, content: "\(index)", createdAt: Date())
+                )
+            }
+            #expect(try await store.messages.recent(chatID: chatID, limit: 3).map(\.id) == ["m2", "m3", "m4"])
+            #expect(try await store.messages.recent(chatID: chatID, limit: 10).count == 5)
+        }
+    }
+}

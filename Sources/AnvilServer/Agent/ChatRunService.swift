@@ -79,10 +79,7 @@ struct ChatRunService: Sendable {
                 createdAt: Date()
             )
             try await store.messages.append(userMessage)
-            let history = try await store.messages.list(
-                chatID: chat.id,
-                page: PageRequest(limit: historyWindow, offset: try await historyOffset(chatID: chat.id))
-            ).items
+            let history = try await store.messages.recent(chatID: chat.id, limit: historyWindow)
             var conversation = StoredConversation.modelMessages(from: history)
             if let prompt = chat.systemPrompt, !prompt.isEmpty { conversation.insert(.system(prompt), at: 0) }
             return try await start(
@@ -236,11 +233,5 @@ struct ChatRunService: Sendable {
             )
         }
         return reservation
-    }
-
-    /// Skips the oldest messages of long chats so the history sent stays within the window.
-    private func historyOffset(chatID: String) async throws -> Int {
-        let total = try await store.messages.list(chatID: chatID, page: PageRequest(limit: 1, offset: 0)).total
-        return max(0, total - historyWindow)
     }
 }

@@ -24,8 +24,7 @@ struct ProviderKeyController {
     {
         let caller = try context.requireUser()
         let statuses = try await providerKeys.list(userID: caller.id)
-        let page = Page(items: statuses, total: statuses.count, limit: max(statuses.count, 1), offset: 0)
-        return JSONResponse(PageRepresentation(page) { ProviderKeyRepresentation($0) })
+        return JSONResponse(PageRepresentation(Page.whole(statuses)) { ProviderKeyRepresentation($0) })
     }
 
     @Sendable func set(_ request: Request, context: AnvilRequestContext) async throws

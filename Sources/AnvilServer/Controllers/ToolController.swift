@@ -71,9 +71,7 @@ struct ToolController {
         -> JSONResponse<PageRepresentation<ToolRepresentation>>
     {
         _ = try context.requireUser()
-        let all = tools.all
-        let page = Page(items: all, total: all.count, limit: max(all.count, 1), offset: 0)
-        return JSONResponse(PageRepresentation(page) { ToolRepresentation($0) })
+        return JSONResponse(PageRepresentation(Page.whole(tools.all)) { ToolRepresentation($0) })
     }
 
     /// Runs one tool. Arguments that do not match its schema are a 400 listing every violation; a tool that fails

@@ -99,7 +99,7 @@ struct OpenAIController {
                 throw RunFailure.apiError(for: error)
             }
             let usage = completion.usage ?? TokenUsage()
-            await usageRecorder.record(usage)
+            usageRecorder.record(usage)
             return try stream.completion(
                 message: completion.message,
                 finishReason: completion.finishReason,
@@ -152,7 +152,7 @@ struct OpenAIController {
         } catch {
             throw RunFailure.apiError(for: error)
         }
-        await UsageRecorder(batcher: usageBatcher, userID: caller.id, model: modelID).record(response.usage)
+        UsageRecorder(batcher: usageBatcher, userID: caller.id, model: modelID).record(response.usage)
         return JSONResponse(
             OpenAIWire.EmbeddingList(
                 data: response.vectors.enumerated().map { index, vector in
@@ -192,7 +192,7 @@ struct UsageRecorder: Sendable {
     let userID: String
     let model: String
 
-    func record(_ usage: TokenUsage) async {
+    func record(_ usage: TokenUsage) {
         batcher.record(UsageRecord(userID: userID, chatID: nil, model: model, usage: usage))
     }
 }

@@ -55,7 +55,7 @@ struct OpenAIStream: Sendable {
         switch outcome {
         case .success(let accumulator):
             let usage = accumulator.usage ?? TokenUsage()
-            await usageRecorder.record(usage)
+            usageRecorder.record(usage)
             let reason = accumulator.finishReason ?? (accumulator.toolCalls.isEmpty ? .stop : .toolCalls)
             try await finishStream(reason: reason, usage: usage, writer: &writer)
         case .failure(let error) where error is CancellationError:
