@@ -14,6 +14,7 @@ let package = Package(
         .library(name: "AnvilStore", targets: ["AnvilStore"]),
         .library(name: "AnvilProviders", targets: ["AnvilProviders"]),
         .library(name: "AnvilServer", targets: ["AnvilServer"]),
+        .library(name: "AnvilPluginKit", targets: ["AnvilPluginKit"]),
     ],
     dependencies: [
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
@@ -34,6 +35,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
         .package(url: "https://github.com/jpsim/Yams.git", from: "6.2.2"),
         .package(url: "https://github.com/apple/swift-async-algorithms.git", from: "1.1.4"),
+        .package(url: "https://github.com/modelcontextprotocol/swift-sdk.git", exact: "0.12.1"),
+        .package(url: "https://github.com/swiftlang/swift-subprocess.git", exact: "1.0.2"),
     ],
     targets: [
         .target(
@@ -70,11 +73,26 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .target(
+            name: "AnvilPluginKit",
+            dependencies: [
+                "AnvilCore",
+                "AnvilStore",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdAuth", package: "hummingbird-auth"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "OpenAPIKit", package: "OpenAPIKit"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Yams", package: "Yams"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .target(
             name: "AnvilServer",
             dependencies: [
                 "AnvilCore",
                 "AnvilStore",
                 "AnvilProviders",
+                "AnvilPluginKit",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "AsyncAlgorithms", package: "swift-async-algorithms"),
                 .product(name: "Hummingbird", package: "hummingbird"),
@@ -94,8 +112,10 @@ let package = Package(
             name: "anvil",
             dependencies: [
                 "AnvilCore",
+                "AnvilPluginKit",
                 "AnvilStore",
                 "AnvilServer",
+                "ManifestTools",
                 "WebBrowse",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Hummingbird", package: "hummingbird"),
@@ -153,6 +173,7 @@ let package = Package(
             name: "AnvilServerTests",
             dependencies: [
                 "AnvilServer",
+                "AnvilPluginKit",
                 "AnvilTestSupport",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "OpenAPIKit", package: "OpenAPIKit"),
@@ -175,6 +196,7 @@ let package = Package(
             name: "WebBrowse",
             dependencies: [
                 "AnvilCore",
+                "AnvilPluginKit",
                 "CCurl",
                 "CLibXML2",
                 .product(name: "Logging", package: "swift-log"),
@@ -184,10 +206,44 @@ let package = Package(
             path: "Plugins/WebBrowse",
             swiftSettings: swiftSettings
         ),
+        .target(
+            name: "ManifestTools",
+            dependencies: [
+                "AnvilCore",
+                "AnvilPluginKit",
+                "AnvilProviders",
+                "WebBrowse",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "MCP", package: "swift-sdk"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Subprocess", package: "swift-subprocess"),
+            ],
+            path: "Plugins/ManifestTools",
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "ManifestToolsTests",
+            dependencies: [
+                "ManifestTools",
+                "AnvilPluginKit",
+                "AnvilServer",
+                "AnvilStore",
+                "AnvilTestSupport",
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Subprocess", package: "swift-subprocess"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         .testTarget(
             name: "WebBrowseTests",
             dependencies: [
                 "WebBrowse",
+                "AnvilProviders",
                 "AnvilTestSupport",
                 .product(name: "Hummingbird", package: "hummingbird"),
             ],

@@ -53,7 +53,7 @@ binary=${ANVIL_E2E_BINARY:-$(swift build --show-bin-path)/anvil}
 
 start_server() {
     ANVIL_DATA_DIR="$work/data" ANVIL_PORT=$port ANVIL_LOG_LEVEL=warning ANVIL_BCRYPT_COST=4 \
-        ANVIL_MANIFESTS_DIR="$repo_root/manifests" \
+        ANVIL_MANIFESTS_DIR="${manifests_dir:-$repo_root/manifests}" \
         "$binary" serve >>"$work/server.log" 2>&1 &
     server_pid=$!
     for _ in $(seq 1 100); do
@@ -108,5 +108,33 @@ st_common=(--checks all -H "Authorization: Bearer $api_key" --max-examples 20 --
 # arguments must match that tool's own schema.
 "$venv/bin/st" run "http://127.0.0.1:$port/openapi.json" "${st_common[@]}" \
     --exclude-path-regex "$session_enders|/auth/api-keys$|/chat/completions$|/chats/\{id\}/messages$|/v1/embeddings$|/tools/\\{name\\}/invoke$"
+
+echo "== declared tools: an HTTP tool and a Python MCP server"
+stop_server
+manifests_dir="$work/manifests"
+cp -r "$repo_root/manifests" "$manifests_dir"
+fixture_port=$((port + 1))
+mkdir -p "$work/fixture"
+echo '{"greeting": "hello from the fixture"}' >"$work/fixture/greeting.json"
+"$venv/bin/python" -m http.server "$fixture_port" --bind 127.0.0.1 --directory "$work/fixture" >/dev/null 2>&1 &
+fixture_pid=$!
+cat >"$manifests_dir/tools/greeting.yaml" <<YAML
+type: http
+name: fixture_greeting
+description: Read the greeting of the local fixture service.
+url: http://127.0.0.1:$fixture_port/greeting.json
+allow: ["127.0.0.1"]
+YAML
+cat >"$manifests_dir/tools/calc.yaml" <<YAML
+type: mcp
+name: calc
+command: $venv/bin/python
+args: ["$repo_root/Tests/ManifestToolsTests/Fixtures/mcp_server.py"]
+tool_prefix: calc_
+YAML
+start_server
+"$venv/bin/python" Tests/e2e/declared_tools.py
+stop_server
+kill "$fixture_pid" 2>/dev/null || true
 
 echo "e2e passed"

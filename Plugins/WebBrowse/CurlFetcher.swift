@@ -44,30 +44,36 @@ public struct CurlFetcher: Sendable {
     /// - Throws: `BrowseError` when the URL, an address, the response or the transport fails a rule;
     ///   `CancellationError` when the calling task is cancelled, which stops the transfer within moments.
     public func fetch(_ url: String) async throws -> FetchResult {
+        try await fetch(FetchRequest(url: url))
+    }
+
+    /// Sends `request` under the same rules as ``fetch(_:)``: every address checked, the body capped, the timeouts
+    /// applied. Redirects are followed only for `GET` and `HEAD`.
+    public func fetch(_ request: FetchRequest) async throws -> FetchResult {
         try Task.checkCancellation()
         let cancellation = CancellationFlag()
         return try await withTaskCancellationHandler {
             try await threadPool.runIfActive { [self] in
-                try fetchBlocking(url, cancellation: cancellation)
+                try fetchBlocking(request, cancellation: cancellation)
             }
         } onCancel: {
             cancellation.cancel()
         }
     }
 
-    private func fetchBlocking(_ url: String, cancellation: CancellationFlag) throws -> FetchResult {
+    private func fetchBlocking(_ request: FetchRequest, cancellation: CancellationFlag) throws -> FetchResult {
         guard CurlLibrary.initialization.isReady else {
             throw BrowseError.transport(message: "libcurl could not be initialised")
         }
         let deadline = ContinuousClock.now + configuration.totalTimeout
-        var current = url
+        var current = request.url
         var chain: [String] = []
         while true {
             if cancellation.isCancelled { throw CancellationError() }
             let remaining = ContinuousClock.now.duration(to: deadline)
             guard remaining > .zero else { throw BrowseError.timeout(limit: configuration.totalTimeout) }
-            let outcome = try performHop(current, timeout: remaining, cancellation: cancellation)
-            if (300..<400).contains(outcome.status), let location = outcome.redirectURL {
+            let outcome = try performHop(current, request: request, timeout: remaining, cancellation: cancellation)
+            if request.followsRedirects, (300..<400).contains(outcome.status), let location = outcome.redirectURL {
                 chain.append(outcome.effectiveURL.isEmpty ? current : outcome.effectiveURL)
                 guard chain.count <= configuration.maxRedirects else {
                     throw BrowseError.tooManyRedirects(limit: configuration.maxRedirects, chain: chain + [location])
@@ -75,7 +81,7 @@ public struct CurlFetcher: Sendable {
                 current = location
                 continue
             }
-            if outcome.status >= 400 {
+            if outcome.status >= 400, !request.returnsErrorResponses {
                 throw BrowseError.http(status: outcome.status, url: outcome.effectiveURL)
             }
             if let type = outcome.refusedContentType {
@@ -95,6 +101,7 @@ public struct CurlFetcher: Sendable {
     /// One request: checks the URL's scheme and (when it is an address) its host, then transfers.
     private func performHop(
         _ url: String,
+        request: FetchRequest,
         timeout: Duration,
         cancellation: CancellationFlag
     ) throws -> CurlTransfer.Outcome {
@@ -110,6 +117,7 @@ public struct CurlFetcher: Sendable {
             let transfer = CurlTransfer(
                 url: parsed.handle,
                 host: parsed.host,
+                request: request,
                 policy: policy,
                 configuration: configuration,
                 timeout: timeout,

@@ -33,8 +33,9 @@ final class CurlTransfer {
         var errorMessage: String
     }
 
-    /// Response statuses whose body is worth reading; for any other the headers say all the fetcher needs.
-    private static let readableStatuses = 200..<300
+    /// Response statuses whose body is worth reading; for any other the headers say all the fetcher needs, unless
+    /// the request asks for error bodies too.
+    private let readableStatuses: Range<Int>
 
     private let handle: UnsafeMutableRawPointer
     private let host: String
@@ -56,6 +57,7 @@ final class CurlTransfer {
     init?(
         url: OpaquePointer,
         host: String,
+        request: FetchRequest,
         policy: AddressPolicy,
         configuration: BrowseConfiguration,
         timeout: Duration,
@@ -67,9 +69,11 @@ final class CurlTransfer {
         self.policy = policy
         self.maxBodyBytes = configuration.maxBodyBytes
         self.cancellation = cancellation
+        readableStatuses = request.returnsErrorResponses ? 200..<600 : 200..<300
         errorBuffer = .allocate(capacity: Int(CURL_ERROR_SIZE))
         errorBuffer.initialize(repeating: 0, count: Int(CURL_ERROR_SIZE))
         configure(url: url, configuration: configuration, timeout: timeout)
+        configure(request: request)
     }
 
     deinit {
@@ -119,9 +123,6 @@ final class CurlTransfer {
         // An empty string offers every encoding this libcurl was built with (gzip, deflate, br, zstd).
         _ = anvil_curl_setopt_string(handle, CURLOPT_ACCEPT_ENCODING, "")
         _ = anvil_curl_setopt_string(handle, CURLOPT_USERAGENT, configuration.userAgent)
-        headerList = curl_slist_append(
-            nil, "Accept: text/html,application/xhtml+xml,application/xml;q=0.9,text/plain;q=0.8,*/*;q=0.5")
-        _ = anvil_curl_setopt_pointer(handle, CURLOPT_HTTPHEADER, UnsafeMutableRawPointer(headerList))
         _ = anvil_curl_setopt_pointer(handle, CURLOPT_ERRORBUFFER, UnsafeMutableRawPointer(errorBuffer))
 
         _ = anvil_curl_setopt_pointer(handle, CURLOPT_OPENSOCKETDATA, context)
@@ -142,6 +143,38 @@ final class CurlTransfer {
             // Non-zero aborts the transfer with CURLE_ABORTED_BY_CALLBACK.
             return Unmanaged<CurlTransfer>.fromOpaque(context).takeUnretainedValue().cancellation.isCancelled ? 1 : 0
         }
+    }
+
+    /// The method, extra headers and body of a request that is not a plain page fetch. The body is copied into
+    /// libcurl, so it need not outlive this call.
+    private func configure(request: FetchRequest) {
+        switch request.method {
+        case "GET": break
+        case "HEAD": _ = anvil_curl_setopt_long(handle, CURLOPT_NOBODY, 1)
+        default: _ = anvil_curl_setopt_string(handle, CURLOPT_CUSTOMREQUEST, request.method)
+        }
+        if let body = request.body {
+            _ = anvil_curl_setopt_long(handle, CURLOPT_POSTFIELDSIZE, body.count)
+            if body.isEmpty {
+                _ = anvil_curl_setopt_string(handle, CURLOPT_COPYPOSTFIELDS, "")
+            } else {
+                body.withUnsafeBytes { bytes in
+                    _ = anvil_curl_setopt_pointer(
+                        handle, CURLOPT_COPYPOSTFIELDS, UnsafeMutableRawPointer(mutating: bytes.baseAddress))
+                }
+            }
+            if request.method == "GET" || request.method == "HEAD" {
+                _ = anvil_curl_setopt_string(handle, CURLOPT_CUSTOMREQUEST, request.method)
+            }
+        }
+        if !request.headers.contains(where: { $0.name.lowercased() == "accept" }) {
+            headerList = curl_slist_append(
+                headerList, "Accept: text/html,application/xhtml+xml,application/xml;q=0.9,text/plain;q=0.8,*/*;q=0.5")
+        }
+        for header in request.headers where header.isValid {
+            headerList = curl_slist_append(headerList, "\(header.name): \(header.value)")
+        }
+        _ = anvil_curl_setopt_pointer(handle, CURLOPT_HTTPHEADER, UnsafeMutableRawPointer(headerList))
     }
 
     /// The guard proper: called with each address libcurl is about to connect to, after DNS resolution, so a name
@@ -165,7 +198,7 @@ final class CurlTransfer {
             checkedHeaders = true
             var status = 0
             _ = anvil_curl_getinfo_long(handle, CURLINFO_RESPONSE_CODE, &status)
-            guard Self.readableStatuses.contains(status) else { return 0 }
+            guard readableStatuses.contains(status) else { return 0 }
             if let type = stringInfo(CURLINFO_CONTENT_TYPE), let mediaType = MediaType(type), !mediaType.isTextual {
                 refusedContentType = mediaType.essence
                 return 0

@@ -220,7 +220,7 @@ public struct AgentLoop: Sendable {
     /// The request for one round: tools offered until a limit is reached, then withdrawn with a note saying why.
     private func roundRequest(messages: [ModelMessage], limit: AgentLimit?) -> CompletionRequest {
         var request = template
-        request.messages = messages
+        request.messages = UntrustedToolOutput.marking(messages)
         request.tools = tools.map(\.spec)
         if let limit, !tools.isEmpty {
             request.toolChoice = .none

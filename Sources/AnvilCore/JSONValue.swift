@@ -19,6 +19,12 @@ public enum JSONValue: Sendable, Hashable {
         return nil
     }
 
+    /// The elements when this is an array, otherwise `nil`.
+    public var arrayValue: [JSONValue]? {
+        if case .array(let value) = self { return value }
+        return nil
+    }
+
     /// The string when this is a string, otherwise `nil`.
     public var stringValue: String? {
         if case .string(let value) = self { return value }

@@ -6,6 +6,8 @@ public struct RegisteredTool: Sendable {
     public let schema: JSONSchema
     public let source: ToolSource
     public let limits: ToolLimits
+    /// Whether runs that name no tools offer this one.
+    public let offeredByDefault: Bool
 
     public var name: String { tool.spec.name }
     public var spec: ToolSpec { tool.spec }
@@ -16,11 +18,19 @@ public struct ToolRegistration: Sendable {
     public var tool: any Tool
     public var source: ToolSource
     public var limits: ToolLimits
+    /// Whether runs that name no tools offer this one; manifests turn it off for tools only some chats need.
+    public var offeredByDefault: Bool
 
-    public init(tool: any Tool, source: ToolSource, limits: ToolLimits = ToolLimits()) {
+    public init(
+        tool: any Tool,
+        source: ToolSource,
+        limits: ToolLimits = ToolLimits(),
+        offeredByDefault: Bool = true
+    ) {
         self.tool = tool
         self.source = source
         self.limits = limits
+        self.offeredByDefault = offeredByDefault
     }
 }
 
@@ -33,7 +43,12 @@ public struct ToolRegistry: Sendable {
     public init() {}
 
     /// Adds a tool, compiling its schema. A duplicate name or an invalid schema is an error naming the tool.
-    public mutating func register(_ tool: any Tool, source: ToolSource, limits: ToolLimits = ToolLimits()) throws {
+    public mutating func register(
+        _ tool: any Tool,
+        source: ToolSource,
+        limits: ToolLimits = ToolLimits(),
+        offeredByDefault: Bool = true
+    ) throws {
         let name = tool.spec.name
         guard ChatRules.isValidToolName(name) else {
             throw ToolRegistryError.invalidName(name)
@@ -47,18 +62,32 @@ public struct ToolRegistry: Sendable {
         } catch {
             throw ToolRegistryError.invalidSchema(name, "\(error)")
         }
-        tools[name] = RegisteredTool(tool: tool, schema: schema, source: source, limits: limits)
+        tools[name] = RegisteredTool(
+            tool: tool,
+            schema: schema,
+            source: source,
+            limits: limits,
+            offeredByDefault: offeredByDefault
+        )
         names.append(name)
     }
 
     public mutating func register(_ registration: ToolRegistration) throws {
-        try register(registration.tool, source: registration.source, limits: registration.limits)
+        try register(
+            registration.tool,
+            source: registration.source,
+            limits: registration.limits,
+            offeredByDefault: registration.offeredByDefault
+        )
     }
 
     public subscript(name: String) -> RegisteredTool? { tools[name] }
 
     /// All tools in registration order.
     public var all: [RegisteredTool] { names.compactMap { tools[$0] } }
+
+    /// The tools runs offer when they name none, in registration order.
+    public var defaultNames: [String] { names.filter { tools[$0]?.offeredByDefault == true } }
 
     /// The named tools, in the order given; unknown names are reported.
     public func select(_ requested: [String]) throws -> [RegisteredTool] {

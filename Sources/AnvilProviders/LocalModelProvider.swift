@@ -219,7 +219,7 @@ extension LocalModelProvider {
         let toolNames = Dictionary(calls.map { ($0.id, $0.name) }) { first, _ in first }
         return results.map { result in
             let tool = result.name ?? result.toolCallID.flatMap { toolNames[$0] } ?? "the tool"
-            let output = result.text.trimmingCharacters(in: .whitespacesAndNewlines)
+            let output = UntrustedToolOutput.unfence(result.text).trimmingCharacters(in: .whitespacesAndNewlines)
             guard !output.isEmpty else { return "\(tool) returned nothing." }
             return "Here is what \(tool) returned:\n\n\(shortened(output))"
         }

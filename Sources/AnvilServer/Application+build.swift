@@ -1,4 +1,5 @@
 import AnvilCore
+import AnvilPluginKit
 import AnvilProviders
 import AnvilStore
 import AsyncHTTPClient
@@ -14,14 +15,19 @@ import ServiceLifecycle
 ///   - configuration: Where to listen, where the data lives, secrets and limits.
 ///   - registry: The Prometheus registry `/metrics` exports; the executable shares it with the global metrics
 ///     system so library metrics appear too.
-///   - tools: Tools from plugins, offered besides the built-in ones; a name used twice stops startup.
+///   - plugins: The compiled-in plugin types; each is created from `manifests/plugins/<id>.yaml` (or its
+///     defaults) unless its manifest disables it.
+///   - declaredTools: Readers of tools declared in `manifests/tools/` (HTTP tools, MCP servers).
+///   - tools: More tools to offer, beside the built-in ones and the plugins'; a name used twice stops startup.
 /// - Returns: An application that runs migrations before it starts listening and closes the database when it
 ///   stops.
 public func buildApplication(
     configuration: AnvilConfiguration,
     registry: PrometheusCollectorRegistry = PrometheusCollectorRegistry(),
     logger: Logger? = nil,
-    tools plugins: [ToolRegistration] = []
+    plugins pluginTypes: [any ToolPlugin.Type] = [],
+    declaredTools: [any DeclaredToolLoader] = [],
+    tools extraTools: [ToolRegistration] = []
 ) async throws -> some ApplicationProtocol {
     let logger = {
         var logger = logger ?? Logger(label: "anvil")
@@ -30,36 +36,57 @@ public func buildApplication(
     }()
     try configuration.prepareDataDirectory()
     let secrets = try ServerSecrets.resolve(for: configuration, logger: logger)
-    let database = try Database(location: try configuration.databaseLocation(), logger: logger)
-    let store = Store(database: database, secretBox: try SecretBox(keyData: secrets.encryptionKey))
     let manifest = try ModelsManifest.loadIfPresent(directory: configuration.manifestsDirectory)
     let providerSettings = try manifest.providerSettings(environment: configuration.providerEnvironment)
+    let secretBox = try SecretBox(keyData: secrets.encryptionKey)
+    let database = try Database(location: try configuration.databaseLocation(), logger: logger)
+    let store = Store(database: database, secretBox: secretBox)
     let httpClient = makeHTTPClient()
-    let models = ModelRouter(
-        providers: makeProviders(providerSettings, httpClient: httpClient, logger: logger),
-        manifest: manifest,
-        logger: logger
-    )
-    var tools = ToolRegistry()
-    for registration in builtInTools() + plugins { try tools.register(registration) }
-    let runs = ChatRunService(
-        store: store,
-        router: models,
-        tools: tools,
-        limits: configuration.agentLimits,
-        defaultTokenLimit: configuration.chatTokenLimit,
-        runReservation: configuration.runTokenReservation,
-        logger: logger
-    )
-    let usageBatcher = UsageBatcher(usage: store.usage, logger: logger)
-    let router = try await buildRouter(
-        configuration: configuration,
-        store: store,
-        secrets: secrets,
-        registry: registry,
-        runs: runs,
-        usageBatcher: usageBatcher
-    )
+    // Until the application owns them, the database and the HTTP client are closed here when startup fails.
+    let serverTools: ServerTools
+    let models: ModelRouter
+    let runs: ChatRunService
+    let usageBatcher: UsageBatcher
+    let router: Router<AnvilRequestContext>
+    do {
+        serverTools = try await ServerTools.load(
+            configuration: configuration,
+            store: store,
+            logger: logger,
+            plugins: pluginTypes,
+            declaredTools: declaredTools,
+            extraTools: extraTools
+        )
+        models = ModelRouter(
+            providers: makeProviders(providerSettings, httpClient: httpClient, logger: logger),
+            manifest: manifest,
+            logger: logger
+        )
+        runs = ChatRunService(
+            store: store,
+            router: models,
+            tools: serverTools.registry,
+            limits: configuration.agentLimits,
+            defaultTokenLimit: configuration.chatTokenLimit,
+            runReservation: configuration.runTokenReservation,
+            logger: logger
+        )
+        usageBatcher = UsageBatcher(usage: store.usage, logger: logger)
+        router = try await buildRouter(
+            configuration: configuration,
+            store: store,
+            secrets: secrets,
+            registry: registry,
+            runs: runs,
+            usageBatcher: usageBatcher,
+            plugins: serverTools.plugins
+        )
+    } catch {
+        try? await httpClient.shutdown()
+        try? await database.shutdown()
+        throw error
+    }
+    let plugins = serverTools.plugins
     var application = Application(
         router: router,
         configuration: .init(
@@ -67,11 +94,12 @@ public func buildApplication(
             serverName: "Anvil"
         ),
         // Services stop in reverse order: the batcher flushes before the database closes.
-        services: [DatabaseService(database: database), HTTPClientService(client: httpClient), usageBatcher],
+        services: [DatabaseService(database: database), HTTPClientService(client: httpClient), usageBatcher]
+            + serverTools.services,
         logger: logger
     )
     application.beforeServerStarts {
-        let applied = try await store.migrate(logger: logger)
+        let applied = try await store.migrate(additional: plugins.migrations, logger: logger)
         if !applied.isEmpty {
             logger.info("database migrated", metadata: ["applied": "\(applied.joined(separator: ", "))"])
         }
@@ -86,7 +114,8 @@ func buildRouter(
     secrets: ServerSecrets,
     registry: PrometheusCollectorRegistry,
     runs: ChatRunService,
-    usageBatcher: UsageBatcher
+    usageBatcher: UsageBatcher,
+    plugins: LoadedPlugins
 ) async throws -> Router<AnvilRequestContext> {
     let tokens = await TokenService(
         secret: secrets.jwtSecret,
@@ -106,12 +135,14 @@ func buildRouter(
     router.add(middleware: MetricsMiddleware(registry: registry))
     router.add(
         middleware: ErrorMiddleware(
-            routes: RouteTable(endpoints: APIDocument.endpoints.map { ($0.method.rawValue, $0.path.rawValue) })
+            routes: RouteTable(
+                endpoints: APIDocument.endpoints(plugins: plugins.apis).map { ($0.method.rawValue, $0.path.rawValue) }
+            )
         )
     )
     router.add(middleware: BodyLimitMiddleware(limit: configuration.maxBodyBytes))
 
-    OpsController(store: store, registry: registry, documentation: try APIDocumentation())
+    OpsController(store: store, registry: registry, documentation: try APIDocumentation(plugins: plugins.apis))
         .addRoutes(to: router)
 
     let api = router.group("api/v1")
@@ -130,6 +161,7 @@ func buildRouter(
     CompletionController(chats: store.chats, runs: runs).addRoutes(to: authenticated)
     ModelController(router: runs.router).addRoutes(to: authenticated.group("models"))
     ToolController(tools: runs.tools, logger: runs.logger).addRoutes(to: authenticated.group("tools"))
+    plugins.addRoutes(to: authenticated)
 
     let openAI = router.group("v1").add(middleware: authentication)
     OpenAIController(

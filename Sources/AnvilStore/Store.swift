@@ -5,6 +5,8 @@ import SQLKit
 /// The repositories of one database, built once at startup and handed to the controllers that need them.
 public struct Store: Sendable {
     public let database: Database
+    /// Seals the secrets stored in this database; plugins that store secrets of their own use it too.
+    public let secretBox: SecretBox
     public let users: any UserRepository
     public let refreshTokens: any RefreshTokenRepository
     public let apiKeys: any APIKeyRepository
@@ -16,6 +18,7 @@ public struct Store: Sendable {
     /// Builds the SQL repositories over `database`, sealing secrets with `secretBox`.
     public init(database: Database, secretBox: SecretBox) {
         self.database = database
+        self.secretBox = secretBox
         self.users = SQLUserRepository(database: database)
         self.refreshTokens = SQLRefreshTokenRepository(database: database)
         self.apiKeys = SQLAPIKeyRepository(database: database)

@@ -1,28 +1,32 @@
 import AnvilCore
+import AnvilPluginKit
 import AnvilServer
+import AnvilStore
+import Logging
+import ManifestTools
 import WebBrowse
 
-/// The plugins compiled into this executable: the one place that lists them.
+/// The plugins compiled into this executable: the one place that lists them. Each is created from
+/// `manifests/plugins/<id>.yaml`, or with its defaults when that file does not exist.
 enum CompiledPlugins {
-    /// Their tools. Browsing gets a little more time than libcurl's own 30-second limit, so its clearer timeout
-    /// message reaches the model first.
-    static func tools(environment: [String: String]) throws -> [ToolRegistration] {
-        let browse = WebBrowsePlugin(configuration: try BrowseConfiguration(environment: environment))
-        return browse.tools.map { tool in
-            ToolRegistration(
-                tool: tool,
-                source: .plugin(WebBrowsePlugin.identifier),
-                limits: ToolLimits(timeout: .seconds(35))
-            )
-        }
-    }
+    static let all: [any ToolPlugin.Type] = [
+        WebBrowsePlugin.self
+    ]
 
-    /// Every tool a server started here would offer: the built-in ones, then the plugins'.
-    static func registry(environment: [String: String]) throws -> ToolRegistry {
-        var registry = ToolRegistry()
-        for registration in builtInTools() + (try tools(environment: environment)) {
-            try registry.register(registration)
-        }
-        return registry
+    /// Readers of the tools declared in `manifests/tools/`.
+    static let declaredTools: [any DeclaredToolLoader] = [ToolManifestLoader()]
+
+    /// Every tool a server with `configuration` would offer, for the `anvil tools` commands. Plugin tables are
+    /// migrated first, since plugin tools read and write them.
+    static func tools(configuration: AnvilConfiguration, store: Store, logger: Logger) async throws -> ServerTools {
+        let tools = try await ServerTools.load(
+            configuration: configuration,
+            store: store,
+            logger: logger,
+            plugins: all,
+            declaredTools: declaredTools
+        )
+        try await store.migrate(additional: tools.plugins.migrations, logger: logger)
+        return tools
     }
 }

@@ -38,7 +38,8 @@ struct ServeCommand: AsyncParsableCommand {
             configuration: configuration,
             registry: registry,
             logger: logger,
-            tools: try CompiledPlugins.tools(environment: ProcessInfo.processInfo.environment)
+            plugins: CompiledPlugins.all,
+            declaredTools: CompiledPlugins.declaredTools
         )
         try await application.runService()
     }

@@ -14,11 +14,17 @@ struct StorageOptions: ParsableArguments {
         help: "postgres:// URL to use PostgreSQL instead of SQLite (ANVIL_DATABASE_URL).")
     var databaseURL: String?
 
+    @Option(
+        name: .customLong("manifests"),
+        help: "Directory of models.yaml, plugins/ and tools/ (ANVIL_MANIFESTS_DIR, default ./manifests).")
+    var manifestsDirectory: String?
+
     /// Defaults, then the environment, then these flags.
     func configuration() throws -> AnvilConfiguration {
         var configuration = try AnvilConfiguration(environment: ProcessInfo.processInfo.environment)
         if let dataDirectory { configuration.dataDirectory = dataDirectory }
         if let databaseURL { configuration.databaseURL = databaseURL }
+        if let manifestsDirectory { configuration.manifestsDirectory = manifestsDirectory }
         return configuration
     }
 }

@@ -1,4 +1,6 @@
 import AnvilCore
+import AnvilServer
+import AnvilStore
 import ArgumentParser
 import Foundation
 import Logging
@@ -11,6 +13,24 @@ struct ToolsCommand: AsyncParsableCommand {
         subcommands: [List.self, Call.self]
     )
 
+    /// Opens the configured store, loads the tools a server would offer, runs `body` and closes everything.
+    static func withTools(
+        _ storage: StorageOptions,
+        _ body: (ToolRegistry, Store) async throws -> Void
+    ) async throws {
+        let configuration = try storage.configuration()
+        var logger = Logger(label: "anvil")
+        logger.logLevel = .warning
+        try await AdminStore.with(configuration: configuration, logger: logger) { store in
+            let tools = try await CompiledPlugins.tools(configuration: configuration, store: store, logger: logger)
+            try await body(tools.registry, store)
+        }
+    }
+
+    static func withTools(_ storage: StorageOptions, _ body: (ToolRegistry) async throws -> Void) async throws {
+        try await withTools(storage) { registry, _ in try await body(registry) }
+    }
+
     /// `anvil tools list`
     struct List: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "List every tool with its source and parameters.")
@@ -18,8 +38,15 @@ struct ToolsCommand: AsyncParsableCommand {
         @Flag(help: "Print the list as JSON.")
         var json = false
 
+        @OptionGroup var storage: StorageOptions
+
         func run() async throws {
-            let registry = try CompiledPlugins.registry(environment: ProcessInfo.processInfo.environment)
+            try await ToolsCommand.withTools(storage) { registry in
+                try list(registry)
+            }
+        }
+
+        private func list(_ registry: ToolRegistry) throws {
             if json {
                 let entries: [JSONValue] = registry.all.map { tool in
                     [
@@ -64,8 +91,27 @@ struct ToolsCommand: AsyncParsableCommand {
         @Option(name: .customLong("args"), help: "The arguments as a JSON object.")
         var arguments: String = "{}"
 
+        @Option(help: "Run the tool as this user (email), for tools that read or write a user's own data.")
+        var user: String?
+
+        @OptionGroup var storage: StorageOptions
+
         func run() async throws {
-            let registry = try CompiledPlugins.registry(environment: ProcessInfo.processInfo.environment)
+            try await ToolsCommand.withTools(storage) { registry, store in
+                let userID = try await resolveUser(store: store)
+                try await call(registry, userID: userID)
+            }
+        }
+
+        private func resolveUser(store: Store) async throws -> String {
+            guard let user else { return "cli" }
+            guard let account = try await store.users.find(email: user) else {
+                throw ValidationError("No user has the email '\(user)'. Create one with `anvil user create`.")
+            }
+            return account.user.id
+        }
+
+        private func call(_ registry: ToolRegistry, userID: String) async throws {
             guard let tool = registry[name] else {
                 throw ValidationError(
                     "Unknown tool '\(name)'. Available: \(registry.names.joined(separator: ", "))."
@@ -83,7 +129,7 @@ struct ToolsCommand: AsyncParsableCommand {
                 output = try await ToolRunner.run(
                     tool,
                     arguments: validated,
-                    context: ToolContext(userID: "cli", logger: Logger(label: "anvil.tools"))
+                    context: ToolContext(userID: userID, logger: Logger(label: "anvil.tools"))
                 )
             } catch {
                 output = .error("\(error)")

@@ -1,4 +1,5 @@
 import AnvilCore
+import AnvilPluginKit
 import AnvilServer
 import AnvilTestSupport
 import Foundation
@@ -100,6 +101,8 @@ func testConfiguration(sandbox: DatabaseSandbox) -> AnvilConfiguration {
         configuration.databaseURL = url
         configuration.databaseSchema = schema
     }
+    // Each test's manifests (none unless it writes some), so the repository's own never leak into tests.
+    configuration.manifestsDirectory = sandbox.directory.appendingPathComponent("manifests").path
     configuration.bcryptCost = 4
     configuration.jwtSecret = "test-signing-secret-that-is-at-least-32-bytes"
     configuration.encryptionKey = Data(repeating: 9, count: 32).base64EncodedString()
@@ -114,6 +117,37 @@ func withTestApp(
     _ body: @Sendable (TestAPI) async throws -> Void
 ) async throws {
     try await withTestApp(engine, setup: setup, setting: \.logLevel, to: .warning, body)
+}
+
+/// Like ``withTestApp(_:_:)`` with compiled-in `plugins` and manifest files (path under the manifests directory →
+/// YAML text).
+func withTestApp(
+    _ engine: TestDatabase,
+    setup: TestingSetup = .router,
+    plugins: [any ToolPlugin.Type],
+    manifests: [String: String] = [:],
+    _ body: @Sendable (TestAPI) async throws -> Void
+) async throws {
+    let sandbox = try await engine.makeSandbox()
+    let configuration = testConfiguration(sandbox: sandbox)
+    do {
+        for (path, text) in manifests {
+            let url = URL(fileURLWithPath: configuration.manifestsDirectory).appendingPathComponent(path)
+            try FileManager.default.createDirectory(
+                at: url.deletingLastPathComponent(),
+                withIntermediateDirectories: true
+            )
+            try text.write(to: url, atomically: true, encoding: .utf8)
+        }
+        let application = try await buildApplication(configuration: configuration, plugins: plugins)
+        try await application.test(setup) { client in
+            try await body(TestAPI(client: client))
+        }
+        await sandbox.destroy()
+    } catch {
+        await sandbox.destroy()
+        throw error
+    }
 }
 
 /// Like ``withTestApp(_:_:)`` with one configuration value changed.

@@ -345,9 +345,10 @@ struct WebBrowseToolTests {
         }
         #expect(error == .timeout(limit: .milliseconds(500)))
         #expect(error?.description.hasPrefix("The site did not answer within 500 ms.") == true)
-        // The server stalls for ten seconds; the fetch gave up long before, at its own limit. The bound is loose
-        // because the machine may be busy; it tells "timed out" from "waited for the server".
-        #expect(elapsed < .seconds(8))
+        // The server stalls for a minute; the fetch gave up long before, at its own limit. The bound is loose
+        // because the machine may be busy (transfers queue for the thread pool behind other tests' transfers); it
+        // tells "timed out" from "waited for the server".
+        #expect(elapsed < .seconds(30))
     }
 
     @Test func cancellingStopsADownloadPromptly() async throws {
@@ -411,7 +412,7 @@ struct WebBrowseToolTests {
         router.get("to-file") { _, _ in Response(status: .movedPermanently, headers: [.location: "file:///etc/passwd"])
         }
         router.get("stall") { _, _ in
-            try await Task.sleep(for: .seconds(10))
+            try await Task.sleep(for: .seconds(60))
             return text("Too late", type: "text/plain")
         }
         router.get("slow") { _, _ in

@@ -1,4 +1,5 @@
 import AnvilCore
+import AnvilPluginKit
 import AnvilProviders
 import AnvilStore
 import Foundation
@@ -202,10 +203,11 @@ struct ChatRunService: Sendable {
         )
     }
 
-    /// The tools a run offers: those asked for, else the model alias's defaults; unknown names are a 400.
+    /// The tools a run offers: those asked for, else the model alias's, else the manifests' default set; unknown
+    /// names are a 400.
     func selectTools(_ requested: [String]?, modelID: String) throws -> [RegisteredTool] {
         let aliasTools = router.defaultTools(forAlias: modelID)
-        let names = requested ?? (aliasTools.isEmpty ? tools.names : aliasTools)
+        let names = requested ?? (aliasTools.isEmpty ? tools.defaultNames : aliasTools)
         do {
             return try tools.select(names)
         } catch let error as ToolRegistryError {

@@ -1,4 +1,5 @@
 import AnvilCore
+import AnvilPluginKit
 import AnvilStore
 import Foundation
 import Hummingbird

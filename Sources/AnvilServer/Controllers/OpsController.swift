@@ -1,3 +1,4 @@
+import AnvilPluginKit
 import AnvilStore
 import Hummingbird
 import Prometheus

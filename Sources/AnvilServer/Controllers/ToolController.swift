@@ -1,4 +1,5 @@
 import AnvilCore
+import AnvilPluginKit
 import Foundation
 import Hummingbird
 import Logging

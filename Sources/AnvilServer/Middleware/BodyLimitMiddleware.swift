@@ -1,3 +1,4 @@
+import AnvilPluginKit
 import Hummingbird
 
 /// Applies the configured body size limit. A declared `Content-Length` over the limit is refused at once,

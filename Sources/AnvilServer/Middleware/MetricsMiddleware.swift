@@ -1,3 +1,4 @@
+import AnvilPluginKit
 import Foundation
 import Hummingbird
 import Prometheus

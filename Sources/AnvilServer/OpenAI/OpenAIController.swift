@@ -1,4 +1,5 @@
 import AnvilCore
+import AnvilPluginKit
 import AnvilProviders
 import AnvilStore
 import Foundation

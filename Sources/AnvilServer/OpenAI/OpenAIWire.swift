@@ -1,4 +1,5 @@
 import AnvilCore
+import AnvilPluginKit
 import Foundation
 
 /// The request and response shapes of OpenAI's chat completions API, as clients such as the official SDKs send

@@ -1,3 +1,4 @@
+import AnvilPluginKit
 import OpenAPIKit
 
 extension APIDocument {
@@ -18,15 +19,20 @@ extension APIDocument {
 
     static let apiBasePath = "/api/v1"
 
-    /// Every route the server registers, in the order `buildRouter` adds them.
+    /// Every core route, in the order `buildRouter` adds them.
     static var endpoints: [Endpoint] {
         opsEndpoints + authEndpoints + apiKeyEndpoints + providerKeyEndpoints + chatEndpoints + runEndpoints
             + modelEndpoints + toolEndpoints + openAIEndpoints
     }
 
-    static func paths() -> OpenAPI.PathItem.Map {
+    /// Every route: the core's, then each plugin's.
+    static func endpoints(plugins: [PluginAPI]) -> [Endpoint] {
+        endpoints + plugins.flatMap { api in api.operations.map { pluginEndpoint($0, tag: api.tag) } }
+    }
+
+    static func paths(plugins: [PluginAPI]) -> OpenAPI.PathItem.Map {
         var paths = OpenAPI.PathItem.Map()
-        for endpoint in endpoints {
+        for endpoint in endpoints(plugins: plugins) {
             var item = paths[endpoint.path]?.pathItemValue ?? OpenAPI.PathItem()
             item[endpoint.method] = endpoint.operation
             paths[endpoint.path] = .pathItem(item)
@@ -52,9 +58,49 @@ extension APIDocument {
         responses: [(status: Int, response: OpenAPI.Response)],
         errors: [SharedResponse] = []
     ) -> Endpoint {
+        endpoint(
+            method,
+            path,
+            id: id,
+            tagName: tag.rawValue,
+            summary: summary,
+            description: description,
+            access: access,
+            usesDatabase: usesDatabase,
+            parameters: parameters.map(\.reference),
+            validatesParameters: parameters.contains(where: \.isValidated),
+            requestBody: body.map { schema in
+                OpenAPI.Request(
+                    description: "A JSON object; see the `\(schema.rawValue)` schema.",
+                    content: [.json: .content(OpenAPI.Content(schema: schema.reference()))],
+                    required: true
+                )
+            },
+            responses: responses,
+            errors: errors
+        )
+    }
+
+    /// The general form of ``endpoint(_:_:id:tag:summary:description:access:usesDatabase:parameters:body:responses:errors:)``,
+    /// for operations whose tag, parameters and body are not the core's own, such as those of plugins.
+    static func endpoint(
+        _ method: OpenAPI.HttpMethod,
+        _ path: String,
+        id: String,
+        tagName: String,
+        summary: String,
+        description: String,
+        access: Access,
+        usesDatabase: Bool,
+        parameters: [Either<OpenAPI.Reference<OpenAPI.Parameter>, OpenAPI.Parameter>],
+        validatesParameters: Bool,
+        requestBody: OpenAPI.Request?,
+        responses: [(status: Int, response: OpenAPI.Response)],
+        errors: [SharedResponse]
+    ) -> Endpoint {
         var implied = Set<SharedResponse>()
-        if body != nil { implied.formUnion([.badRequest, .payloadTooLarge]) }
-        if parameters.contains(where: \.isValidated) { implied.insert(.badRequest) }
+        if requestBody != nil { implied.formUnion([.badRequest, .payloadTooLarge]) }
+        if validatesParameters { implied.insert(.badRequest) }
         if access == .signedIn { implied.insert(.unauthorized) }
         if usesDatabase { implied.formUnion([.internalError, .serviceUnavailable]) }
         let explicitStatuses = Set(errors.map(\.statusCode))
@@ -69,18 +115,12 @@ extension APIDocument {
         }
 
         let operation = OpenAPI.Operation(
-            tags: [tag.rawValue],
+            tags: [tagName],
             summary: summary,
             description: description,
             operationId: id,
-            parameters: parameters.map(\.reference),
-            requestBody: body.map { schema in
-                OpenAPI.Request(
-                    description: "A JSON object; see the `\(schema.rawValue)` schema.",
-                    content: [.json: .content(OpenAPI.Content(schema: schema.reference()))],
-                    required: true
-                )
-            },
+            parameters: parameters,
+            requestBody: requestBody,
             responses: responseMap,
             security: access == .signedIn ? credentialAlternatives : []
         )

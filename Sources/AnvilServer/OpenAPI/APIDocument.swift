@@ -1,3 +1,4 @@
+import AnvilPluginKit
 import OpenAPIKit
 
 /// The OpenAPI 3.1 description of the server, built as typed values so a misspelt field or a dangling reference is a
@@ -12,7 +13,10 @@ enum APIDocument {
     static let openAPIVersion = OpenAPI.Document.Version.v3_1_1
 
     /// The complete document, built fresh on each call; callers build it once and keep the encoded result.
-    static func make() throws -> OpenAPI.Document {
+    ///
+    /// - Parameter plugins: the API descriptions of the enabled plugins, whose operations, schemas and tags are
+    ///   added after the core's.
+    static func make(plugins: [PluginAPI] = []) throws -> OpenAPI.Document {
         OpenAPI.Document(
             openAPIVersion: openAPIVersion,
             info: OpenAPI.Document.Info(
@@ -26,9 +30,10 @@ enum APIDocument {
                 version: "0.1.0"
             ),
             servers: [OpenAPI.Server(urlTemplate: try URLTemplate(templateString: "/"))],
-            paths: paths(),
-            components: components(),
+            paths: paths(plugins: plugins),
+            components: try components(plugins: plugins),
             tags: Tag.allCases.map { OpenAPI.Tag(name: $0.rawValue, description: $0.description) }
+                + plugins.compactMap(\.tag).map { OpenAPI.Tag(name: $0.name, description: $0.description) }
         )
     }
 
@@ -70,9 +75,15 @@ enum APIDocument {
         }
     }
 
-    private static func components() -> OpenAPI.Components {
-        OpenAPI.Components(
-            schemas: componentMap(Schema.allCases.map { ($0.rawValue, $0.definition) }),
+    private static func components(plugins: [PluginAPI]) throws -> OpenAPI.Components {
+        let core = Schema.allCases.map { ($0.rawValue, $0.definition) }
+        let added = plugins.flatMap { $0.schemas.map { ($0.name, $0.schema) } }
+        var seen = Set<String>()
+        for (name, _) in core + added where !seen.insert(name).inserted {
+            throw APIDocumentError.duplicateSchema(name)
+        }
+        return OpenAPI.Components(
+            schemas: componentMap(core + added),
             responses: componentMap(SharedResponse.allCases.map { ($0.rawValue, .b($0.definition)) }),
             parameters: componentMap(SharedParameter.allCases.map { ($0.rawValue, .b($0.definition)) }),
             headers: componentMap([(requestIDHeaderName, .b(requestIDHeader))]),
@@ -89,5 +100,17 @@ enum APIDocument {
             map[OpenAPI.ComponentKey(stringLiteral: name)] = value
         }
         return map
+    }
+}
+
+/// Why the API description could not be assembled.
+enum APIDocumentError: Error, CustomStringConvertible {
+    /// Two schemas, the core's or plugins', share a component name.
+    case duplicateSchema(String)
+
+    var description: String {
+        switch self {
+        case .duplicateSchema(let name): "two API schemas are called '\(name)'; rename one of them"
+        }
     }
 }

@@ -1,3 +1,4 @@
+import AnvilPluginKit
 import Foundation
 import Hummingbird
 import OpenAPIKit
@@ -12,8 +13,8 @@ struct APIDocumentation: Sendable {
     /// The `/docs` page, rendered from the same document values as `json`.
     let html: ByteBuffer
 
-    init() throws {
-        let document = try APIDocument.make()
+    init(plugins: [PluginAPI] = []) throws {
+        let document = try APIDocument.make(plugins: plugins)
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         json = ByteBuffer(bytes: try encoder.encode(document))

@@ -14,6 +14,11 @@ public struct AuthenticatedUser: Sendable {
     public var account: UserAccount
     public var credential: Credential
 
+    public init(account: UserAccount, credential: Credential) {
+        self.account = account
+        self.credential = credential
+    }
+
     public var user: User { account.user }
     public var id: String { account.user.id }
 }
@@ -32,7 +37,7 @@ public struct AnvilRequestContext: AuthRequestContext, RequestContext {
     }
 
     /// The authenticated user; routes behind ``AuthenticationMiddleware`` always have one.
-    func requireUser() throws -> AuthenticatedUser {
+    public func requireUser() throws -> AuthenticatedUser {
         guard let identity else { throw APIError.unauthorized() }
         return identity
     }

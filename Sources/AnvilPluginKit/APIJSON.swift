@@ -6,8 +6,8 @@ import Hummingbird
 ///
 /// Keys are spelled out in each type's `CodingKeys` rather than converted by a key strategy, because a strategy
 /// would also rewrite the keys of user-supplied dictionaries such as chat metadata.
-enum APIJSON {
-    static let encoder: JSONEncoder = {
+public enum APIJSON {
+    public static let encoder: JSONEncoder = {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.withoutEscapingSlashes]
         encoder.dateEncodingStrategy = .custom { date, encoder in
@@ -17,7 +17,7 @@ enum APIJSON {
         return encoder
     }()
 
-    static let decoder: JSONDecoder = {
+    public static let decoder: JSONDecoder = {
         let decoder = JSONDecoder()
         decoder.dateDecodingStrategy = .custom { decoder in
             let container = try decoder.singleValueContainer()
@@ -32,10 +32,10 @@ enum APIJSON {
         return decoder
     }()
 
-    static let timestampStyle = Date.ISO8601FormatStyle(includingFractionalSeconds: true)
+    public static let timestampStyle = Date.ISO8601FormatStyle(includingFractionalSeconds: true)
 
     /// Decodes a request body, turning every way it can be wrong into a 400 that says where.
-    static func decode<Value: Decodable>(_ type: Value.Type, from buffer: ByteBuffer) throws -> Value {
+    public static func decode<Value: Decodable>(_ type: Value.Type, from buffer: ByteBuffer) throws -> Value {
         guard buffer.readableBytes > 0 else {
             throw APIError.invalidRequest("The request body must be a JSON object.")
         }
@@ -102,7 +102,7 @@ enum APIJSON {
 
 extension Request {
     /// Collects the body (up to the context's limit) and decodes it as JSON with ``APIJSON``.
-    func decodeJSON<Value: Decodable>(as type: Value.Type, context: AnvilRequestContext) async throws -> Value {
+    public func decodeJSON<Value: Decodable>(as type: Value.Type, context: AnvilRequestContext) async throws -> Value {
         var request = self
         let buffer: ByteBuffer
         do {
@@ -115,16 +115,16 @@ extension Request {
 }
 
 /// A response body encoded with ``APIJSON`` and a status.
-struct JSONResponse<Body: Encodable & Sendable>: ResponseGenerator {
-    var status: HTTPResponse.Status = .ok
-    var body: Body
+public struct JSONResponse<Body: Encodable & Sendable>: ResponseGenerator {
+    public var status: HTTPResponse.Status = .ok
+    public var body: Body
 
-    init(status: HTTPResponse.Status = .ok, _ body: Body) {
+    public init(status: HTTPResponse.Status = .ok, _ body: Body) {
         self.status = status
         self.body = body
     }
 
-    func response(from request: Request, context: some RequestContext) throws -> Response {
+    public func response(from request: Request, context: some RequestContext) throws -> Response {
         let data = try APIJSON.encoder.encode(body)
         return Response(
             status: status,

@@ -4,14 +4,14 @@ import Hummingbird
 /// Strict reading of query parameters: a value that is present but malformed is a 400 naming the parameter,
 /// never silently replaced by a default.
 extension Request {
-    func pageRequest() throws -> PageRequest {
+    public func pageRequest() throws -> PageRequest {
         let query = uri.queryParameters
         let limit = try integerParameter("limit", in: 1...PageRequest.maximumLimit, query: query)
         let offset = try integerParameter("offset", in: 0...Int(Int32.max), query: query)
         return PageRequest(limit: limit ?? PageRequest.defaultLimit, offset: offset ?? 0)
     }
 
-    func booleanParameter(_ name: String) throws -> Bool? {
+    public func booleanParameter(_ name: String) throws -> Bool? {
         guard let value = uri.queryParameters[Substring(name)] else { return nil }
         switch value.lowercased() {
         case "true", "1", "yes": return true
@@ -34,7 +34,7 @@ extension Request {
 
 extension AnvilRequestContext {
     /// A path parameter that the route guarantees is present.
-    func pathParameter(_ name: String) throws -> String {
+    public func pathParameter(_ name: String) throws -> String {
         guard let value = parameters.get(name) else {
             throw APIError.invalidRequest("Missing path parameter '\(name)'.")
         }

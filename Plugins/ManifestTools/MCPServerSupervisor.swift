@@ -1,0 +1,55 @@
+import Foundation
+import Logging
+import MCP
+import ServiceLifecycle
+
+/// Keeps one MCP server running while Anvil runs: starts it, publishes the session to its tools, and when the
+/// process exits or the HTTP endpoint stops answering, marks the tools unavailable and starts it again after a
+/// growing delay (0.5 s doubling to 30 s, reset once a session has lasted a minute).
+struct MCPServerSupervisor: Service {
+    let declaration: MCPServerDeclaration
+    let connection: MCPServerConnection
+    let logger: Logger
+    /// How often an HTTP session is checked with a ping.
+    var pingInterval: Duration = .seconds(15)
+
+    func run() async throws {
+        await cancelWhenGracefulShutdown {
+            await supervise()
+        }
+        await connection.update(.unavailable("Anvil is shutting down"))
+    }
+
+    private func supervise() async {
+        var failures = 0
+        let clock = ContinuousClock()
+        while !Task.isCancelled {
+            let started = clock.now
+            var ending: String
+            do {
+                ending = try await MCPSession.run(declaration, logger: logger) { [connection, pingInterval] client in
+                    await connection.update(.ready(client))
+                    guard case .http = declaration.endpoint else { return }
+                    while true {
+                        try await Task.sleep(for: pingInterval)
+                        try await client.ping()
+                    }
+                }
+            } catch is CancellationError {
+                return
+            } catch {
+                ending = "\(error)"
+            }
+            if case .ready(let client) = await connection.state { await client.disconnect() }
+            if Task.isCancelled { return }
+            failures = clock.now - started > .seconds(60) ? 1 : failures + 1
+            let delay = Duration.milliseconds(min(30_000, 500 << min(failures - 1, 6)))
+            logger.warning(
+                "MCP server stopped; restarting",
+                metadata: ["server": "\(declaration.name)", "reason": "\(ending)", "delay": "\(delay)"]
+            )
+            await connection.update(.unavailable("\(ending); restarting it"))
+            try? await Task.sleep(for: delay)
+        }
+    }
+}
