@@ -2,7 +2,7 @@
 import PackageDescription
 
 let swiftSettings: [SwiftSetting] = [
-    .enableUpcomingFeature("ExistentialAny"),
+    .enableUpcomingFeature("ExistentialAny")
 ]
 
 let package = Package(
@@ -15,6 +15,7 @@ let package = Package(
         .library(name: "AnvilProviders", targets: ["AnvilProviders"]),
         .library(name: "AnvilServer", targets: ["AnvilServer"]),
         .library(name: "AnvilPluginKit", targets: ["AnvilPluginKit"]),
+        .library(name: "RAGSearch", targets: ["RAGSearch"]),
     ],
     dependencies: [
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
@@ -237,6 +238,22 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Subprocess", package: "swift-subprocess"),
             ],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "RAGSearch",
+            dependencies: [
+                "AnvilCore",
+                "AnvilStore",
+                .product(name: "SQLKit", package: "sql-kit"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Plugins/RAGSearch",
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "RAGSearchTests",
+            dependencies: ["RAGSearch", "AnvilTestSupport"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

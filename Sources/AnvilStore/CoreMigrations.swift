@@ -2,7 +2,7 @@ import SQLKit
 
 /// The core schema: accounts, credentials, chats and messages. Plugins append their own migrations after these.
 public enum CoreMigrations {
-    public static let all: [Migration] = [accounts, chats, usage]
+    public static let all: [Migration] = [accounts, chats, usage, SearchMigrations.searchIndex]
 
     static let accounts = Migration(id: "core.0001_accounts") { db, types in
         try await db.create(table: "users")

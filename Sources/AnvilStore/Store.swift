@@ -14,6 +14,8 @@ public struct Store: Sendable {
     public let chats: any ChatRepository
     public let messages: any MessageRepository
     public let usage: any UsageRepository
+    /// Full-text and vector search over the items plugins index.
+    public let search: SearchIndex
 
     /// Builds the SQL repositories over `database`, sealing secrets with `secretBox`.
     public init(database: Database, secretBox: SecretBox) {
@@ -26,6 +28,7 @@ public struct Store: Sendable {
         self.chats = SQLChatRepository(database: database)
         self.messages = SQLMessageRepository(database: database)
         self.usage = SQLUsageRepository(database: database)
+        self.search = SearchIndex(database: database)
     }
 
     /// Applies the core migrations followed by `additional` ones (from plugins).
