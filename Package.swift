@@ -247,6 +247,7 @@ let package = Package(
                 "AnvilStore",
                 .product(name: "SQLKit", package: "sql-kit"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "Subprocess", package: "swift-subprocess"),
             ],
             path: "Plugins/RAGSearch",
             swiftSettings: swiftSettings

@@ -1,4 +1,11 @@
 import Foundation
+import Subprocess
+
+#if canImport(System)
+    import System
+#else
+    import SystemPackage
+#endif
 
 /// Reads the text out of an upload: plain text and Markdown as they are, HTML through ``HTMLTextStripper``, and
 /// PDF through `pdftotext` (poppler) when it is installed.
@@ -50,8 +57,9 @@ public struct TextExtractor: Sendable {
         return String(decoding: bytes.map { UInt16($0) }, as: UTF16.self)
     }
 
-    /// Runs `pdftotext` on a temporary copy of the upload. A child process through Foundation keeps this target's
-    /// dependencies to the core ones; the call is one short-lived process with files, no pipes to drain.
+    /// Runs `pdftotext` on a temporary copy of the upload; the call is one short-lived process with files, no
+    /// pipes to drain. It goes through swift-subprocess like every child process of the server, whose reaping of
+    /// children Foundation's `Process` does not share.
     func extractPDF(_ data: Data) async throws -> String {
         guard let tool = pdfToTextPath else { throw RAGSearchError.extractorUnavailable("pdftotext") }
         let directory = FileManager.default.temporaryDirectory
@@ -61,23 +69,20 @@ public struct TextExtractor: Sendable {
         let input = directory.appendingPathComponent("in.pdf")
         let output = directory.appendingPathComponent("out.txt")
         try data.write(to: input)
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: tool)
-        process.arguments = ["-enc", "UTF-8", "-q", input.path, output.path]
-        process.standardInput = FileHandle.nullDevice
-        process.standardOutput = FileHandle.nullDevice
-        process.standardError = FileHandle.nullDevice
-        let status: Int32 = try await withCheckedThrowingContinuation { continuation in
-            process.terminationHandler = { finished in continuation.resume(returning: finished.terminationStatus) }
-            do {
-                try process.run()
-            } catch {
-                process.terminationHandler = nil
-                continuation.resume(throwing: RAGSearchError.extractorUnavailable("pdftotext (\(error))"))
-            }
+        let status: TerminationStatus
+        do {
+            status = try await Subprocess.run(
+                .path(FilePath(tool)),
+                arguments: ["-enc", "UTF-8", "-q", input.path, output.path],
+                input: .none,
+                output: .discarded,
+                error: .discarded
+            ).terminationStatus
+        } catch {
+            throw RAGSearchError.extractorUnavailable("pdftotext (\(error))")
         }
-        guard status == 0 else {
-            throw RAGSearchError.extractionFailed("pdftotext exited with status \(status); the file may not be a PDF")
+        guard status.isSuccess else {
+            throw RAGSearchError.extractionFailed("pdftotext exited with \(status); the file may not be a PDF")
         }
         return Self.decode(try Data(contentsOf: output))
     }

@@ -81,6 +81,14 @@ struct ToolRouteTests {
                 auth: session.auth
             )
             #expect(notObject.status == .badRequest)
+            let null = try await api.send(
+                .post,
+                "/api/v1/tools/current_time/invoke",
+                json: ["arguments": .null],
+                auth: session.auth
+            )
+            #expect(null.status == .badRequest)
+            #expect(null["details"]?.objectValue?["field"] == "arguments")
             #expect(try await api.send(.post, "/api/v1/tools/current_time/invoke", json: [:]).status == .unauthorized)
         }
     }

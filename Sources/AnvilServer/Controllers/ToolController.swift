@@ -54,7 +54,15 @@ struct ToolController {
     }
 
     struct InvokeRequest: Decodable {
+        /// May be left out for a tool without required parameters, but not sent as `null`.
         var arguments: [String: JSONValue]?
+
+        enum CodingKeys: String, CodingKey { case arguments }
+
+        init(from decoder: any Decoder) throws {
+            let container = try decoder.container(keyedBy: CodingKeys.self)
+            arguments = try container.decodeNonNullUpdate([String: JSONValue].self, forKey: .arguments)
+        }
     }
 
     struct InvokeResponse: Encodable, Sendable {
