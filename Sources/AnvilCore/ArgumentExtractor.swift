@@ -152,7 +152,7 @@ extension ArgumentExtractor {
             }
         }
 
-        private static func words(of name: String) -> [String] {
+        static func words(of name: String) -> [String] {
             var words: [String] = []
             var current = ""
             var previous: Character?
