@@ -118,6 +118,12 @@ let package = Package(
             path: "Tests/AnvilTestSupport",
             swiftSettings: swiftSettings
         ),
+        .target(
+            name: "PromptExtractionCases",
+            dependencies: ["AnvilCore"],
+            path: "Tests/PromptExtractionCases",
+            swiftSettings: swiftSettings
+        ),
         .executableTarget(
             name: "anvil-bench-upstream",
             dependencies: [
@@ -129,7 +135,7 @@ let package = Package(
         ),
         .testTarget(
             name: "AnvilCoreTests",
-            dependencies: ["AnvilCore"],
+            dependencies: ["AnvilCore", "PromptExtractionCases"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

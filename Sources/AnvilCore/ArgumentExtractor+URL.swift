@@ -3,6 +3,8 @@ import Foundation
 extension ArgumentExtractor {
     /// Web addresses: `http(s)://` links, and bare domains such as `example.com/docs`, which get `https://`.
     struct URLValue: ValueExtractor {
+        let confidence = 0.95
+
         private static let nameWords: Set<String> = [
             "url", "uri", "link", "href", "website", "site", "homepage", "webpage", "endpoint",
         ]
@@ -29,7 +31,7 @@ extension ArgumentExtractor {
 
         /// Every web address in `text`, in order, with bare domains given `https://`.
         static func find(in text: String) -> [Found<String>] {
-            let explicit = #/https?://[^\s<>"'“”‘’]+/#.ignoresCase()
+            let explicit = URLPatterns.explicit
             var found: [Found<String>] = []
             for match in text.matches(of: explicit) {
                 let range = trimmedRange(match.range, in: text)
@@ -39,10 +41,7 @@ extension ArgumentExtractor {
             }
 
             let bare =
-                #/
-                \b (?: [a-z0-9] (?:[a-z0-9-]{0,61}[a-z0-9])? \. )+ ([a-z]{2,12}) \b
-                (?: : \d{1,5} )? (?: / [^\s<>"'“”‘’]* )?
-                /#.ignoresCase().wordBoundaryKind(.simple)
+                URLPatterns.bare
             for match in text.matches(of: bare) {
                 let range = trimmedRange(match.range, in: text)
                 guard Self.topLevelDomains.contains(match.output.1.lowercased()),
@@ -81,4 +80,17 @@ extension ArgumentExtractor {
             return false
         }
     }
+}
+
+/// The regular expressions of this extractor, built once. A `Regex` compiles its program the first time it is
+/// used, which costs far more than matching a short message, so building them on every call made extraction take
+/// milliseconds. `Regex` is not marked `Sendable`, but a built one is never mutated and the standard library
+/// initialises its compiled program atomically, so sharing these across tasks is safe.
+enum URLPatterns {
+    nonisolated(unsafe) static let explicit = #/https?://[^\s<>"'“”‘’]+/#.ignoresCase()
+    nonisolated(unsafe) static let bare =
+        #/
+        \b (?: [a-z0-9] (?:[a-z0-9-]{0,61}[a-z0-9])? \. )+ ([a-z]{2,12}) \b
+        (?: : \d{1,5} )? (?: / [^\s<>"'“”‘’]* )?
+        /#.ignoresCase().wordBoundaryKind(.simple)
 }
