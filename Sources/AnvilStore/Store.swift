@@ -12,6 +12,7 @@ public struct Store: Sendable {
     public let chats: any ChatRepository
     public let messages: any MessageRepository
     public let usage: any UsageRepository
+    public let promptTemplates: any PromptTemplateRepository
 
     /// Builds the SQL repositories over `database`, sealing secrets with `secretBox`.
     public init(database: Database, secretBox: SecretBox) {
@@ -23,6 +24,7 @@ public struct Store: Sendable {
         self.chats = SQLChatRepository(database: database)
         self.messages = SQLMessageRepository(database: database)
         self.usage = SQLUsageRepository(database: database)
+        self.promptTemplates = SQLPromptTemplateRepository(database: database)
     }
 
     /// Applies the core migrations followed by `additional` ones (from plugins).
