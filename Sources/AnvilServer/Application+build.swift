@@ -130,6 +130,10 @@ func buildRouter(
     CompletionController(chats: store.chats, runs: runs).addRoutes(to: authenticated)
     ModelController(router: runs.router).addRoutes(to: authenticated.group("models"))
     ToolController(tools: runs.tools, logger: runs.logger).addRoutes(to: authenticated.group("tools"))
+    PromptController(router: runs.router, providerKeys: store.providerKeys)
+        .addRoutes(to: authenticated.group("prompts"))
+    PromptTemplateController(templates: store.promptTemplates, chats: store.chats)
+        .addRoutes(to: authenticated.group("prompts/templates"))
 
     let openAI = router.group("v1").add(middleware: authentication)
     OpenAIController(

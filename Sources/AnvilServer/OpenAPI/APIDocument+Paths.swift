@@ -21,7 +21,7 @@ extension APIDocument {
     /// Every route the server registers, in the order `buildRouter` adds them.
     static var endpoints: [Endpoint] {
         opsEndpoints + authEndpoints + apiKeyEndpoints + providerKeyEndpoints + chatEndpoints + runEndpoints
-            + modelEndpoints + toolEndpoints + openAIEndpoints
+            + modelEndpoints + toolEndpoints + promptEndpoints + openAIEndpoints
     }
 
     static func paths() -> OpenAPI.PathItem.Map {
