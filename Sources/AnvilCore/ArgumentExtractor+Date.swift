@@ -41,7 +41,7 @@ extension ArgumentExtractor {
             if parameter.format == "time" || (parameter.format == nil && parameter.nameWords.last == "time") {
                 return timeValue(in: &context)
             }
-            let mention = context.takeFirst(Self.mentions(in: context))
+            let mention = context.takeFirst(context.dateMentions)
             guard parameter.format == "date-time" || parameter.nameWords.contains("datetime") else {
                 switch mention {
                 case .day(let components):
@@ -60,7 +60,7 @@ extension ArgumentExtractor {
             case nil: components = calendar.dateComponents([.year, .month, .day], from: context.now)
             }
             if components.hour == nil {
-                if let time = context.takeFirst(Self.times(in: context.text)) {
+                if let time = context.takeFirst(context.times) {
                     components.hour = time.hour
                     components.minute = time.minute
                 } else if mention == nil {
@@ -79,10 +79,10 @@ extension ArgumentExtractor {
         private func timeValue(in context: inout Context) -> JSONValue? {
             let calendar = context.calendar
             let offset = calendar.timeZone.secondsFromGMT(for: context.now)
-            if let time = context.takeFirst(Self.times(in: context.text)) {
+            if let time = context.takeFirst(context.times) {
                 return .string(Self.timeText(hour: time.hour, minute: time.minute, second: 0, offset: offset))
             }
-            let moments = Self.mentions(in: context).compactMap { found -> Found<Date>? in
+            let moments = context.dateMentions.compactMap { found -> Found<Date>? in
                 if case .moment(let date) = found.value { return Found(range: found.range, value: date) }
                 return nil
             }
@@ -105,6 +105,7 @@ extension ArgumentExtractor {
         /// "end of next month" is not also read as "next month".
         static func mentions(in context: Context) -> [Found<Mention>] {
             let text = context.text
+            let clues = Clues(text)
             let calendar = context.calendar
             let today = calendar.startOfDay(for: context.now)
             var found: [Found<Mention>] = []
@@ -120,7 +121,7 @@ extension ArgumentExtractor {
             }
 
             let iso = DatePatterns.iso
-            for match in text.matches(of: iso) {
+            for match in text.matches(of: iso, ifPossible: clues.hasDigit && clues.has("-")) {
                 let (_, year, month, dayOfMonth, hour, minute, second) = match.output
                 guard var components = validDay(Int(year), Int(month), Int(dayOfMonth), calendar) else { continue }
                 if let hour, let minute, let hourValue = Int(hour), let minuteValue = Int(minute),
@@ -135,20 +136,20 @@ extension ArgumentExtractor {
 
             let monthFirst =
                 DatePatterns.monthFirst
-            for match in text.matches(of: monthFirst) {
+            for match in text.matches(of: monthFirst, ifPossible: clues.hasDigit && clues.hasMonthName) {
                 let (_, month, dayOfMonth, year) = match.output
                 add(match.range, namedDay(month: month, day: dayOfMonth, year: year, today: today, calendar))
             }
             let dayFirst =
                 DatePatterns.dayFirst
-            for match in text.matches(of: dayFirst) {
+            for match in text.matches(of: dayFirst, ifPossible: clues.hasDigit && clues.hasMonthName) {
                 let (_, dayOfMonth, month, year) = match.output
                 add(match.range, namedDay(month: month, day: dayOfMonth, year: year, today: today, calendar))
             }
 
             // 3/5/2026 and 3/5 read month first, as in the US, unless the first number cannot be a month.
             let slashed = DatePatterns.slashed
-            for match in text.matches(of: slashed) {
+            for match in text.matches(of: slashed, ifPossible: clues.hasDigit && clues.has("/")) {
                 let (_, first, second, yearText) = match.output
                 guard var month = Int(first), var dayOfMonth = Int(second) else { continue }
                 if month > 12 { swap(&month, &dayOfMonth) }
@@ -161,7 +162,7 @@ extension ArgumentExtractor {
             }
 
             let endOfMonth = DatePatterns.endOfMonth
-            for match in text.matches(of: endOfMonth) {
+            for match in text.matches(of: endOfMonth, ifPossible: clues.has("end")) {
                 let base = calendar.date(byAdding: .month, value: match.output.1 == nil ? 0 : 1, to: today) ?? today
                 let lastDay = calendar.range(of: .day, in: .month, for: base)?.count
                 var components = calendar.dateComponents([.year, .month], from: base)
@@ -171,7 +172,10 @@ extension ArgumentExtractor {
 
             let offset =
                 DatePatterns.offset
-            for match in text.matches(of: offset) {
+            for match in text.matches(
+                of: offset,
+                ifPossible: clues.hasAny(["minute", "hour", "day", "week", "fortnight", "month", "year"])
+            ) {
                 let (_, lead, amountText, unit, tail) = match.output
                 guard lead != nil || tail != nil,
                     let magnitude = Int(amountText) ?? ArgumentExtractor.numberWordValue(amountText)
@@ -190,7 +194,7 @@ extension ArgumentExtractor {
             }
 
             let period = DatePatterns.period
-            for match in text.matches(of: period) {
+            for match in text.matches(of: period, ifPossible: clues.hasAny(["next", "this", "last"])) {
                 let (_, which, unit) = match.output
                 let amount = ["next": 1, "last": -1][which.lowercased()] ?? 0
                 switch unit.lowercased() {
@@ -202,7 +206,9 @@ extension ArgumentExtractor {
 
             let named =
                 DatePatterns.named
-            for match in text.matches(of: named) {
+            for match in text.matches(
+                of: named, ifPossible: clues.hasAny(["today", "tonight", "tomorrow", "yesterday", "now"]))
+            {
                 let word = match.output.1.lowercased().split(whereSeparator: \.isWhitespace).joined(separator: " ")
                 switch word {
                 case "now": add(match.range, .moment(context.now))
@@ -216,14 +222,14 @@ extension ArgumentExtractor {
 
             let weekend = DatePatterns.weekend
             let saturdayAhead = (7 - calendar.component(.weekday, from: today)) % 7
-            for match in text.matches(of: weekend) {
+            for match in text.matches(of: weekend, ifPossible: clues.has("weekend")) {
                 let isNext = match.output.lowercased().hasPrefix("next")
                 add(match.range, adding(.day, saturdayAhead + (isNext ? 7 : 0)))
             }
 
             // "on the 5th", "the 31st": the next day with that number, skipping months too short for it.
             let ordinal = DatePatterns.ordinal
-            for match in text.matches(of: ordinal) {
+            for match in text.matches(of: ordinal, ifPossible: clues.hasDigit && clues.has("the")) {
                 guard let dayOfMonth = Int(match.output.1), (1...31).contains(dayOfMonth) else { continue }
                 var components = calendar.dateComponents([.year, .month], from: today)
                 var result: Mention?
@@ -244,7 +250,7 @@ extension ArgumentExtractor {
             let weekday =
                 DatePatterns.weekday
             let todayWeekday = calendar.component(.weekday, from: today)
-            for match in text.matches(of: weekday) {
+            for match in text.matches(of: weekday, ifPossible: clues.has("day")) {
                 let (_, qualifier, name) = match.output
                 guard let index = weekdays.firstIndex(of: name.lowercased()) else { continue }
                 let ahead = (index + 1 - todayWeekday + 7) % 7
@@ -261,9 +267,10 @@ extension ArgumentExtractor {
 
         /// Times of day: "3pm", "3:30 p.m.", "15:30", "noon", "midnight".
         static func times(in text: String) -> [Found<TimeOfDay>] {
+            let clues = Clues(text)
             var found: [Found<TimeOfDay>] = []
             let twelveHour = DatePatterns.twelveHour
-            for match in text.matches(of: twelveHour) {
+            for match in text.matches(of: twelveHour, ifPossible: clues.hasDigit && clues.has("m")) {
                 let (_, hourText, minuteText, half) = match.output
                 guard let hour = Int(hourText), (1...12).contains(hour) else { continue }
                 let minute = minuteText.flatMap { Int($0) } ?? 0
@@ -271,7 +278,7 @@ extension ArgumentExtractor {
                 let hourOfDay = hour % 12 + (half.lowercased() == "p" ? 12 : 0)
                 found.append(Found(range: match.range, value: TimeOfDay(hour: hourOfDay, minute: minute)))
             }
-            for match in text.matches(of: clockPattern) {
+            for match in text.matches(of: clockPattern, ifPossible: clues.has(":")) {
                 let (_, hourText, minuteText) = match.output
                 guard let hour = Int(hourText), let minute = Int(minuteText), hour < 24, minute < 60,
                     !found.contains(where: { $0.range.overlaps(match.range) })
@@ -280,10 +287,13 @@ extension ArgumentExtractor {
             }
             // "at 7", "7 o'clock", "8 in the evening": a bare hour is afternoon or evening when people would mean
             // that (1 to 7, or said so), morning otherwise.
-            let evening = text.firstMatch(of: DatePatterns.eveningWord) != nil
+            let evening =
+                clues.hasAny(["tonight", "evening", "dinner", "night"])
+                && text.firstMatch(of: DatePatterns.eveningWord) != nil
             let bare =
                 DatePatterns.bare
-            for match in text.matches(of: bare) where !found.contains(where: { $0.range.overlaps(match.range) }) {
+            for match in text.matches(of: bare, ifPossible: clues.hasDigit && clues.hasAny(["at", "clock"]))
+            where !found.contains(where: { $0.range.overlaps(match.range) }) {
                 let (_, atHour, clockHour, part) = match.output
                 guard let hour = (atHour ?? clockHour).flatMap({ Int($0) }), (1...12).contains(hour) else { continue }
                 let afternoon: Bool
@@ -295,20 +305,23 @@ extension ArgumentExtractor {
                 let hourOfDay = hour == 12 ? 12 : hour + (afternoon ? 12 : 0)
                 found.append(Found(range: match.range, value: TimeOfDay(hour: hourOfDay, minute: 0)))
             }
-            for match in text.matches(of: DatePatterns.namedTime) {
+            for match in text.matches(
+                of: DatePatterns.namedTime, ifPossible: clues.hasAny(["noon", "midday", "midnight"]))
+            {
                 let hour = match.output.1.lowercased() == "midnight" ? 0 : 12
                 found.append(Found(range: match.range, value: TimeOfDay(hour: hour, minute: 0)))
             }
             return found
         }
 
-        /// ISO dates and clock times, whose digits are not numbers of their own.
-        static func opaqueSpans(in text: String) -> [Range<String.Index>] {
-            let iso = DatePatterns.isoSpan
-            let named =
-                DatePatterns.namedDateSpan
-            return text.matches(of: iso).map(\.range) + times(in: text).map(\.range)
-                + text.matches(of: clockPattern).map(\.range) + text.matches(of: named).map(\.range)
+        /// Dates and clock times, whose digits are not numbers of their own; `times` are those of `text`.
+        static func opaqueSpans(in text: String, times: [Found<TimeOfDay>]) -> [Range<String.Index>] {
+            let clues = Clues(text)
+            let iso = text.matches(of: DatePatterns.isoSpan, ifPossible: clues.hasDigit && clues.has("-"))
+            let clock = text.matches(of: clockPattern, ifPossible: clues.has(":"))
+            let named = text.matches(
+                of: DatePatterns.namedDateSpan, ifPossible: clues.hasDigit && (clues.hasMonthName || clues.has("/")))
+            return iso.map(\.range) + times.map(\.range) + clock.map(\.range) + named.map(\.range)
         }
 
         private static var clockPattern: Regex<(Substring, Substring, Substring)> {

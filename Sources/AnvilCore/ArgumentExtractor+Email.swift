@@ -13,13 +13,13 @@ extension ArgumentExtractor {
         }
 
         func value(for parameter: Parameter, in context: inout Context) -> JSONValue? {
-            context.takeFirst(Self.find(in: context.text)).map(JSONValue.string)
+            context.takeFirst(context.emails).map(JSONValue.string)
         }
 
         /// Every address in `text`, in order, with the domain in lowercase and trailing punctuation left out.
         static func find(in text: String) -> [Found<String>] {
             let pattern = EmailPatterns.address
-            return text.matches(of: pattern).compactMap { match in
+            return text.matches(of: pattern, ifPossible: text.contains("@")).compactMap { match in
                 let written = String(match.output)
                 guard let at = written.firstIndex(of: "@"), !written.hasPrefix("."), !written.contains("..") else {
                     return nil

@@ -46,6 +46,17 @@ extension ArgumentExtractor {
             "rating": ["star", "point"],
         ]
 
+        /// Pieces of the number words the word pattern reads, so the scan is skipped for messages without any.
+        private static let numberWords = [
+            "zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve",
+            "teen", "twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety", "hundred", "couple",
+            "dozen", "pair",
+        ]
+        private static let currencySymbols = ["$", "€", "£", "¥"]
+        private static let currencyWords = [
+            "dollar", "buck", "usd", "eur", "gbp", "pound", "quid", "chf", "franc",
+        ]
+
         /// Words that often follow a number without saying what it counts.
         private static let notUnits: Set<String> = [
             "at", "on", "in", "for", "and", "or", "to", "with", "please", "by", "the", "a", "an", "from", "next",
@@ -59,7 +70,7 @@ extension ArgumentExtractor {
 
         func value(for parameter: Parameter, in context: inout Context) -> JSONValue? {
             let isMoney = Self.isMoney(parameter)
-            let fitting = Self.find(in: context, money: isMoney).filter { Self.fits($0.value, parameter) }
+            let fitting = context.numbers(money: isMoney).filter { Self.fits($0.value, parameter) }
             let units = Self.units(for: parameter)
             let preferred: [Found<Number>]
             let named = fitting.filter { found in found.value.unit.map { units.contains($0) } ?? false }
@@ -116,14 +127,16 @@ extension ArgumentExtractor {
             return word
         }
 
-        private static func find(in context: Context, money: Bool) -> [Found<Number>] {
+        /// Every number in the message, and amounts of money when `money` is set, in order.
+        static func find(in context: Context, money: Bool) -> [Found<Number>] {
             let text = context.text
+            let clues = Clues(text)
             var found: [Found<Number>] = []
             if money {
-                found += moneyAmounts(in: text)
+                found += moneyAmounts(in: text, clues: clues)
             }
             let digits = NumberPatterns.digits
-            for match in text.matches(of: digits) where !context.isOpaque(match.range) {
+            for match in text.matches(of: digits, ifPossible: clues.hasDigit) where !context.isOpaque(match.range) {
                 guard !found.contains(where: { $0.range.overlaps(match.range) }) else { continue }
                 let written = match.output.filter { $0 != "," }
                 guard var value = Double(written) else { continue }
@@ -140,7 +153,7 @@ extension ArgumentExtractor {
             }
             let words =
                 NumberPatterns.words
-            for match in text.matches(of: words) {
+            for match in text.matches(of: words, ifPossible: clues.hasAny(numberWords)) {
                 let (_, phrase, tens, ones, single) = match.output
                 let value: Int?
                 if let phrase {
@@ -171,12 +184,18 @@ extension ArgumentExtractor {
 
         /// Amounts written as money: "$1,200.50", "€ 30", "£5k", "45 dollars", "30 EUR", "twenty bucks" is left
         /// to the number words.
-        private static func moneyAmounts(in text: String) -> [Found<Number>] {
+        private static func moneyAmounts(in text: String, clues: Clues) -> [Found<Number>] {
+            guard clues.hasDigit else { return [] }
             var found: [Found<Number>] = []
             let amounts: [(range: Range<String.Index>, written: Substring, isThousands: Bool)] =
-                text.matches(of: NumberPatterns.symbolFirst).map { ($0.range, $0.output.1, $0.output.2 != nil) }
-                + text.matches(of: NumberPatterns.unitAfter).map { ($0.range, $0.output.1, $0.output.2 != nil) }
-                + text.matches(of: NumberPatterns.thousands).map { ($0.range, $0.output.1, true) }
+                text.matches(
+                    of: NumberPatterns.symbolFirst, ifPossible: clues.hasAny(currencySymbols + ["us", "eur", "gbp"])
+                ).map { ($0.range, $0.output.1, $0.output.2 != nil) }
+                + text.matches(of: NumberPatterns.unitAfter, ifPossible: clues.hasAny(currencySymbols + currencyWords))
+                .map { ($0.range, $0.output.1, $0.output.2 != nil) }
+                + text.matches(of: NumberPatterns.thousands, ifPossible: clues.has("k")).map {
+                    ($0.range, $0.output.1, true)
+                }
             for (range, written, isThousands) in amounts {
                 guard !found.contains(where: { $0.range.overlaps(range) }),
                     var value = Double(written.filter { $0 != "," })

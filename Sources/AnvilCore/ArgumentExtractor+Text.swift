@@ -52,7 +52,9 @@ extension ArgumentExtractor {
         /// up to the end of the clause.
         static func labelledValues(for parameter: Parameter, in text: String) -> [Found<String>] {
             guard !parameter.nameWords.isEmpty else { return [] }
-            return text.matches(of: TextPatterns.labelled).compactMap { match in
+            return text.matches(
+                of: TextPatterns.labelled, ifPossible: Clues(text).hasAny([":", "=", " is ", "should be"])
+            ).compactMap { match in
                 let label = match.output.1.lowercased().split { !($0.isLetter || $0.isNumber) }.map(String.init)
                 guard
                     label.suffix(parameter.nameWords.count).elementsEqual(parameter.nameWords)
@@ -74,7 +76,7 @@ extension ArgumentExtractor {
                 "November", "December", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday",
                 "Jan", "Feb", "Mar", "Apr", "Jun", "Jul", "Aug", "Sep", "Sept", "Oct", "Nov", "Dec",
             ]
-            return text.matches(of: pattern).compactMap { match in
+            return text.matches(of: pattern, ifPossible: text.contains(where: \.isUppercase)).compactMap { match in
                 var words: [String] = []
                 for word in match.output.1.split(separator: " ") {
                     guard !calendarWords.contains(String(word)) else { break }
@@ -97,10 +99,11 @@ extension ArgumentExtractor {
                 guard !value.isEmpty, !found.contains(where: { $0.range.overlaps(range) }) else { return }
                 found.append(Found(range: range, value: value))
             }
-            for match in text.matches(of: TextPatterns.doubleQuoted) {
+            for match in text.matches(of: TextPatterns.doubleQuoted, ifPossible: text.contains { "\"“‘".contains($0) })
+            {
                 if let inner = match.output.1 ?? match.output.2 ?? match.output.3 { add(match.range, inner) }
             }
-            for match in text.matches(of: TextPatterns.singleQuoted) {
+            for match in text.matches(of: TextPatterns.singleQuoted, ifPossible: text.contains("'")) {
                 let start = match.range.lowerBound
                 let before = start > text.startIndex ? text[text.index(before: start)] : nil
                 let after = match.range.upperBound < text.endIndex ? text[match.range.upperBound] : nil

@@ -33,7 +33,7 @@ extension ArgumentExtractor {
         static func find(in text: String) -> [Found<String>] {
             let explicit = URLPatterns.explicit
             var found: [Found<String>] = []
-            for match in text.matches(of: explicit) {
+            for match in text.matches(of: explicit, ifPossible: text.lowercased().contains("http")) {
                 let range = trimmedRange(match.range, in: text)
                 let candidate = String(text[range])
                 guard let url = URL(string: candidate), url.host?.isEmpty == false else { continue }
@@ -42,7 +42,7 @@ extension ArgumentExtractor {
 
             let bare =
                 URLPatterns.bare
-            for match in text.matches(of: bare) {
+            for match in text.matches(of: bare, ifPossible: text.contains(".")) {
                 let range = trimmedRange(match.range, in: text)
                 guard Self.topLevelDomains.contains(match.output.1.lowercased()),
                     !found.contains(where: { $0.range.overlaps(range) }),

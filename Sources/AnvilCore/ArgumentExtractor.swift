@@ -227,6 +227,46 @@ extension ArgumentExtractor {
         }
     }
 
+    /// Cheap facts about a message that tell whether a pattern can match at all. A regular-expression scan costs
+    /// tens of microseconds even on a short message, and most patterns need a digit, a `:` or a word such as a
+    /// month name that most messages do not have, so a scan is skipped when its clue is missing.
+    struct Clues {
+        let lowercased: String
+        let hasDigit: Bool
+        let hasMonthName: Bool
+
+        private static let monthPrefixes = [
+            "jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec",
+        ]
+
+        init(_ text: String) {
+            lowercased = text.lowercased()
+            hasDigit = text.utf8.contains { $0 >= 0x30 && $0 <= 0x39 }
+            let lowercased = self.lowercased
+            hasMonthName = Self.monthPrefixes.contains { lowercased.contains($0) }
+        }
+
+        func has(_ piece: String) -> Bool {
+            lowercased.contains(piece)
+        }
+
+        func hasAny(_ pieces: [String]) -> Bool {
+            pieces.contains { lowercased.contains($0) }
+        }
+    }
+
+    /// Each kind of thing found in a message, found once on first need: several parameters read the same dates,
+    /// times and numbers, and each scan runs several regular expressions. A class so that the context's
+    /// non-mutating readers can fill it; it lives only as long as one extraction.
+    final class Findings {
+        var urls: [Found<String>]?
+        var emails: [Found<String>]?
+        var dateMentions: [Found<DateValue.Mention>]?
+        var times: [Found<DateValue.TimeOfDay>]?
+        var numbers: [Bool: [Found<NumberValue.Number>]] = [:]
+        var opaque: [Range<String.Index>]?
+    }
+
     /// A value found in the message, and where.
     struct Found<Value> {
         let range: Range<String.Index>
@@ -239,10 +279,8 @@ extension ArgumentExtractor {
         let now: Date
         let timeZone: TimeZone
         let calendar: Calendar
-        /// The web addresses in the message, found once because several extractors need them.
-        let urls: [Found<String>]
-        /// Spans whose digits belong to something else (URLs, ISO dates, clock times), so they are not numbers.
-        let opaque: [Range<String.Index>]
+        /// What was found in the message so far, shared by the extractors that need the same kind.
+        private let findings = Findings()
         private(set) var used: [Range<String.Index>] = []
         /// How sure the running extractor is of its current reading, multiplied into its own confidence.
         var confidence: Double = 1
@@ -255,8 +293,53 @@ extension ArgumentExtractor {
             var calendar = Calendar(identifier: .gregorian)
             calendar.timeZone = timeZone
             self.calendar = calendar
-            self.urls = URLValue.find(in: text)
-            self.opaque = urls.map(\.range) + DateValue.opaqueSpans(in: text) + EmailValue.find(in: text).map(\.range)
+        }
+
+        /// The web addresses in the message.
+        var urls: [Found<String>] {
+            if let urls = findings.urls { return urls }
+            let urls = URLValue.find(in: text)
+            findings.urls = urls
+            return urls
+        }
+
+        var emails: [Found<String>] {
+            if let emails = findings.emails { return emails }
+            let emails = EmailValue.find(in: text)
+            findings.emails = emails
+            return emails
+        }
+
+        /// Date phrases, resolved from `now`.
+        var dateMentions: [Found<DateValue.Mention>] {
+            if let mentions = findings.dateMentions { return mentions }
+            let mentions = DateValue.mentions(in: self)
+            findings.dateMentions = mentions
+            return mentions
+        }
+
+        /// Times of day.
+        var times: [Found<DateValue.TimeOfDay>] {
+            if let times = findings.times { return times }
+            let times = DateValue.times(in: text)
+            findings.times = times
+            return times
+        }
+
+        /// Numbers, with amounts of money when `money` is set.
+        func numbers(money: Bool) -> [Found<NumberValue.Number>] {
+            if let numbers = findings.numbers[money] { return numbers }
+            let numbers = NumberValue.find(in: self, money: money)
+            findings.numbers[money] = numbers
+            return numbers
+        }
+
+        /// Spans whose digits belong to something else (URLs, emails, dates, clock times), so they are not numbers.
+        var opaque: [Range<String.Index>] {
+            if let opaque = findings.opaque { return opaque }
+            let opaque = urls.map(\.range) + DateValue.opaqueSpans(in: text, times: times) + emails.map(\.range)
+            findings.opaque = opaque
+            return opaque
         }
 
         var usedCount: Int { used.count }
@@ -363,5 +446,12 @@ extension ArgumentExtractor {
         case "twenty": 20
         default: nil
         }
+    }
+}
+
+extension String {
+    /// The matches of `regex`, or none without scanning when `possible` is false (see ``ArgumentExtractor/Clues``).
+    func matches<Output>(of regex: Regex<Output>, ifPossible possible: Bool) -> [Regex<Output>.Match] {
+        possible ? matches(of: regex) : []
     }
 }
