@@ -125,6 +125,12 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .executableTarget(
+            name: "anvil-bench-prompts",
+            dependencies: ["AnvilCore", "PromptExtractionCases"],
+            path: "Benchmarks/PromptBench",
+            swiftSettings: swiftSettings
+        ),
+        .executableTarget(
             name: "anvil-bench-upstream",
             dependencies: [
                 .product(name: "Hummingbird", package: "hummingbird"),

@@ -133,7 +133,13 @@ extension ArgumentExtractor {
             let clues = Clues(text)
             var found: [Found<Number>] = []
             if money {
-                found += moneyAmounts(in: text, clues: clues)
+                // Amounts of money, then the plain numbers (found once and shared) outside them.
+                found = moneyAmounts(in: text, clues: clues)
+                let amounts = found.map(\.range)
+                found += context.numbers(money: false).filter { number in
+                    !amounts.contains { $0.overlaps(number.range) }
+                }
+                return found.sorted { $0.range.lowerBound < $1.range.lowerBound }
             }
             let digits = NumberPatterns.digits
             for match in text.matches(of: digits, ifPossible: clues.hasDigit) where !context.isOpaque(match.range) {
