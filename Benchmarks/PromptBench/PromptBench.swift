@@ -15,20 +15,15 @@ struct PromptBench {
         let set = try ExtractionCaseSet(contentsOf: url)
 
         let outcomes = set.cases.map(ExtractionCaseSet.run)
-        let accuracy = ExtractionCaseSet.accuracy(of: outcomes)
-        print("Extraction accuracy (\(set.cases.count) labelled cases, deterministic extractors)")
-        print("| type | cases | correct | accuracy |")
-        print("|---|---:|---:|---:|")
-        var passed = 0
-        for kind in accuracy.keys.sorted() {
-            guard let entry = accuracy[kind] else { continue }
-            passed += entry.passed
-            print("| \(kind) | \(entry.total) | \(entry.passed) | \(percent(entry.passed, entry.total)) |")
-        }
-        print("| all | \(set.cases.count) | \(passed) | \(percent(passed, set.cases.count)) |")
+        let main = outcomes.filter { !$0.prepared.labelled.isHeldOut }
+        let heldOut = outcomes.filter(\.prepared.labelled.isHeldOut)
+        report("Extraction accuracy (\(main.count) labelled cases, deterministic extractors)", main)
+        print("")
+        report("Held-out cases (\(heldOut.count), written after the extractors, not tuned on)", heldOut)
         if arguments.contains("--failures") || ProcessInfo.processInfo.environment["BENCH_FAILURES"] != nil {
             for outcome in outcomes where !outcome.passed {
-                print("  FAIL [\(outcome.prepared.labelled.kind)] \(outcome.prepared.labelled.text)")
+                let label = outcome.prepared.labelled
+                print("  FAIL [\(label.kind)\(label.isHeldOut ? ", held out" : "")] \(label.text)")
                 for mismatch in outcome.mismatches { print("       \(mismatch)") }
             }
         }
@@ -71,6 +66,20 @@ struct PromptBench {
         for kind in byKind.keys.sorted() {
             print("  \(kind):" + summary(byKind[kind] ?? []).dropFirst(1))
         }
+    }
+
+    static func report(_ title: String, _ outcomes: [ExtractionCaseSet.Outcome]) {
+        let accuracy = ExtractionCaseSet.accuracy(of: outcomes)
+        print(title)
+        print("| type | cases | correct | accuracy |")
+        print("|---|---:|---:|---:|")
+        var passed = 0
+        for kind in accuracy.keys.sorted() {
+            guard let entry = accuracy[kind] else { continue }
+            passed += entry.passed
+            print("| \(kind) | \(entry.total) | \(entry.passed) | \(percent(entry.passed, entry.total)) |")
+        }
+        print("| all | \(outcomes.count) | \(passed) | \(percent(passed, outcomes.count)) |")
     }
 
     static func microseconds(since start: ContinuousClock.Instant) -> Double {

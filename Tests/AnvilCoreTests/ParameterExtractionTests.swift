@@ -64,8 +64,9 @@ struct ParameterExtractionTests {
     @Test("the labelled cases reach the accuracy floors per type")
     func labelledAccuracy() throws {
         let set = try ExtractionCaseSet()
-        #expect(set.cases.count >= 200)
-        let outcomes = set.cases.map(ExtractionCaseSet.run)
+        let all = set.cases.map(ExtractionCaseSet.run)
+        let outcomes = all.filter { !$0.prepared.labelled.isHeldOut }
+        #expect(outcomes.count >= 200)
         let accuracy = ExtractionCaseSet.accuracy(of: outcomes)
         // Floors at what the extractors achieve today (see BENCHMARKS.md), so a regression fails here.
         let floors: [String: Double] = [
@@ -79,6 +80,10 @@ struct ParameterExtractionTests {
                 .map { "\($0.prepared.labelled.text): \($0.mismatches.joined(separator: "; "))" }
             #expect(share >= floor, "\(kind): \(entry.passed)/\(entry.total)\n\(failures.joined(separator: "\n"))")
         }
+        // The held-out cases were written after the extractors; 30 of 40 pass today.
+        let heldOut = all.filter(\.prepared.labelled.isHeldOut)
+        #expect(heldOut.count >= 40)
+        #expect(heldOut.filter(\.passed).count >= 30)
     }
 
     // MARK: With a model

@@ -16,6 +16,11 @@ public struct ExtractionCaseSet: Sendable {
         public var text: String
         /// Expected values by parameter; `null` means the parameter must be left unfilled.
         public var expected: [String: JSONValue]
+        /// `held-out` for cases written after the extractors and reported apart; `nil` for the main set.
+        public var set: String?
+
+        /// Whether the case belongs to the held-out set, which estimates accuracy on unseen phrasings.
+        public var isHeldOut: Bool { self.set == "held-out" }
     }
 
     /// One case as run: everything needed to extract, prepared once.
