@@ -103,7 +103,9 @@ struct PromptController {
         do {
             let result = try await extractor.extract(
                 schema: schema, from: body.text, model: model.map { ($0.provider, $0.id) })
-            return JSONResponse(ExtractionRepresentation(result, model: model?.id))
+            // Named only when it filled something: with everything found in the text it is not asked.
+            let usedModel = result.sources.values.contains(.model) ? model?.id : nil
+            return JSONResponse(ExtractionRepresentation(result, model: usedModel))
         } catch {
             throw Self.modelFailure(error)
         }
@@ -247,7 +249,8 @@ struct PromptController {
                 details: ["field": "model"]
             )
         }
-        let id = requested?.trimmingCharacters(in: .whitespaces).isEmpty == false ? requested ?? first.id : first.id
+        // A requested alias stays an alias, so the router can fall back along it.
+        let id = requested ?? first.id
         return (RoutedModel(router: router, modelID: id, userID: userID, providerKeys: providerKeys), id)
     }
 
