@@ -49,16 +49,16 @@ public struct ParameterExtractor: Sendable {
             .system(instructions(known: result.values.filter { result.sources[$0.key] == .text })),
             .user(text),
         ]
-        var answer = try await ask(model, messages: messages, schema: requestSchema)
+        var (written, answer) = try await ask(model, messages: messages, schema: requestSchema)
         let violations = answer.map(compiled.validate) ?? [SchemaViolation(path: "$", message: "not a JSON object")]
         if !violations.isEmpty {
-            messages.append(.assistant(answer.map(Self.jsonText) ?? ""))
+            messages.append(.assistant(written.isEmpty ? "(no answer)" : written))
             messages.append(
                 .user(
                     "That answer does not match the schema: "
                         + violations.map(\.description).joined(separator: "; ")
                         + ". Reply with the corrected JSON object only."))
-            answer = try await ask(model, messages: messages, schema: requestSchema)
+            (written, answer) = try await ask(model, messages: messages, schema: requestSchema)
         }
         guard let values = answer?.objectValue else {
             throw ParameterExtractorError.unusableModelAnswer("the model did not answer with a JSON object")
@@ -79,6 +79,8 @@ public struct ParameterExtractor: Sendable {
                 continue
             }
             result.values[name] = value
+            // What the text gave for it and the schema refused is superseded by this value.
+            result.invalid.removeAll { $0.path == "$." + name || $0.path.hasPrefix("$." + name + ".") }
             result.sources[name] = .model
             result.confidence[name] = 0.75
             result.spans[name] = value.stringValue.flatMap { written in
@@ -111,15 +113,15 @@ public struct ParameterExtractor: Sendable {
         _ model: (provider: any ModelProvider, name: String),
         messages: [ModelMessage],
         schema: JSONValue
-    ) async throws -> JSONValue? {
+    ) async throws -> (written: String, object: JSONValue?) {
         let request = CompletionRequest(
             model: model.name,
             messages: messages,
             temperature: 0,
             responseSchema: schema
         )
-        let completion = try await model.provider.complete(request)
-        return Self.jsonObject(in: completion.message.text)
+        let written = try await model.provider.complete(request).message.text
+        return (written, Self.jsonObject(in: written))
     }
 
     /// The JSON object in a model's answer, also when it is wrapped in a Markdown code fence.

@@ -126,6 +126,21 @@ struct ParameterExtractionTests {
         #expect(requests.last?.messages.last?.text.contains("does not match the schema") == true)
     }
 
+    @Test("a model value replaces what the text gave and the schema refused")
+    func modelSupersedesInvalid() async throws {
+        let schema: JSONValue = [
+            "type": "object",
+            "properties": ["day": ["type": "string", "format": "date", "pattern": "^2027-"]],
+            "required": ["day"],
+        ]
+        let model = ScriptedModel(answers: [#"{"day": "2027-01-01"}"#])
+        let result = try await ParameterExtractor(now: Self.now, timeZone: Self.utc)
+            .extract(schema: schema, from: "tomorrow, or new year's day 2027", model: (model, "test-model"))
+        #expect(result.values == ["day": "2027-01-01"])
+        #expect(result.invalid.isEmpty && result.missing.isEmpty)
+        #expect(result.sources == ["day": .model])
+    }
+
     @Test("no model call when the extractors filled everything")
     func noCallWhenComplete() async throws {
         let schema = try PromptTemplate("{{when: date}}").jsonSchema
