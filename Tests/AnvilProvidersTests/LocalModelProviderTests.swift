@@ -69,6 +69,31 @@ struct LocalModelProviderTests {
         #expect(call.arguments == arguments)
     }
 
+    @Test("fills tool arguments with the typed extractors: counts, dates, times, money and emails")
+    func typedArguments() async throws {
+        let bookTable = ToolSpec(
+            name: "book_table",
+            description: "Book a restaurant table.",
+            parameters: [
+                "type": "object",
+                "properties": [
+                    "guests": ["type": "integer", "minimum": 1],
+                    "date": ["type": "string", "format": "date"],
+                    "time": ["type": "string", "format": "time"],
+                    "budget": ["type": "number"],
+                    "email": ["type": "string", "format": "email"],
+                ],
+                "required": ["guests", "date", "time"],
+            ]
+        )
+        let text = "book a table for two next Friday at 7pm, under $80, confirm to ana@example.pt"
+        let call = try onlyCall(try await provider.complete(request(text, tools: [bookTable], toolChoice: .required)))
+        #expect(call.name == "book_table")
+        #expect(
+            call.arguments
+                == #"{"budget":80,"date":"2026-02-06","email":"ana@example.pt","guests":2,"time":"19:00:00Z"}"#)
+    }
+
     @Test("answers honestly when no tool is asked for")
     func honestAnswer() async throws {
         let completion = try await provider.complete(request("tell me a joke"))
