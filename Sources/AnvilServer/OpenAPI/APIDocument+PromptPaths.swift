@@ -286,42 +286,49 @@ extension APIDocument.Schema {
     }
 
     static var extractPromptRequestSchema: JSONSchema {
-        .object(
-            description: "Text to read values from, and what to read. Give exactly one of `template` and `schema`.",
-            properties: [
-                "template": templateSource(required: false, "The template whose parameters to fill."),
-                "schema": .object(
-                    required: false,
-                    description: "A JSON Schema object with `properties` to fill, such as a tool's parameters.",
-                    additionalProperties: .a(true)
-                ),
-                "text": .string(
-                    description: "The message to read, at most \(maximumText) characters.",
-                    maxLength: maximumText,
-                    examples: ["Table for 4 at an italian place in Lisbon next Friday at 7pm, under $120"]
-                ),
-                "timezone": .string(
-                    required: false,
-                    description: "The IANA time zone relative dates are read in; defaults to UTC.",
-                    maxLength: 64,
-                    examples: ["Europe/Lisbon"]
-                ),
-                "now": .string(
-                    format: .dateTime,
-                    required: false,
-                    description: "The moment relative dates count from; defaults to the server's clock.",
-                    examples: ["2026-01-31T12:00:00.000Z"]
-                ),
-                "model": .string(
-                    required: false,
-                    description: """
-                        The language model for what the extractors leave unfilled; defaults to the server's \
-                        default model, which is not used when it is the offline one.
-                        """,
-                    minLength: 1,
-                    maxLength: ChatRules.maximumModelLength
-                ),
-            ]
+        .all(
+            of: .object(
+                properties: [
+                    "template": templateSource(required: false, "The template whose parameters to fill."),
+                    "schema": .object(
+                        required: false,
+                        description: "A JSON Schema object with `properties` to fill, such as a tool's parameters.",
+                        additionalProperties: .a(true)
+                    ),
+                    "text": .string(
+                        description: "The message to read, at most \(maximumText) characters.",
+                        maxLength: maximumText,
+                        examples: ["Table for 4 at an italian place in Lisbon next Friday at 7pm, under $120"]
+                    ),
+                    "timezone": .string(
+                        required: false,
+                        description: "The IANA time zone relative dates are read in; defaults to UTC.",
+                        maxLength: 64,
+                        examples: ["Europe/Lisbon"]
+                    ),
+                    "now": .string(
+                        format: .dateTime,
+                        required: false,
+                        description: "The moment relative dates count from; defaults to the server's clock.",
+                        examples: ["2026-01-31T12:00:00.000Z"]
+                    ),
+                    "model": .string(
+                        required: false,
+                        description: """
+                            The language model for what the extractors leave unfilled; defaults to the server's \
+                            default model, which is not used when it is the offline one.
+                            """,
+                        minLength: 1,
+                        maxLength: ChatRules.maximumModelLength
+                    ),
+                ]
+            ),
+            .one(
+                of: .object(properties: ["template": .string]),
+                .object(properties: ["schema": .object]),
+                description: "Exactly one of `template` and `schema`; both or neither is a 400."
+            ),
+            description: "Text to read values from, and what to read: a template or a JSON Schema."
         )
     }
 
