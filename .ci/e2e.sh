@@ -90,6 +90,16 @@ if "$binary" tools call current_time --args '{"timezone":5}' 2>/dev/null; then
     echo "tools call accepted arguments that do not match the schema" >&2
     exit 1
 fi
+printf 'Dinner for {{guests: integer(1..20) = 2}} on {{date: date}} at {{time: time}}.' >"$work/dinner.prompt"
+"$binary" prompt compile "$work/dinner.prompt" | grep -q '"format" : "date"'
+"$binary" prompt extract "$work/dinner.prompt" --text 'four of us tomorrow at 7pm' --timezone Europe/Paris \
+    --now 2026-01-31T10:00:00Z | grep -q '"time" : "19:00:00+01:00"'
+printf 'Hi {{name: nope}}' >"$work/broken.prompt"
+if "$binary" prompt compile "$work/broken.prompt" 2>"$work/prompt-errors.txt"; then
+    echo "prompt compile accepted a template with an unknown type" >&2
+    exit 1
+fi
+grep -q 'broken.prompt:1:12: error: unknown type' "$work/prompt-errors.txt"
 echo "command line ok"
 
 echo "== official OpenAI Python SDK against /v1"
