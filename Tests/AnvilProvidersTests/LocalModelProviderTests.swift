@@ -94,6 +94,22 @@ struct LocalModelProviderTests {
                 == #"{"budget":80,"date":"2026-02-06","email":"ana@example.pt","guests":2,"time":"19:00:00Z"}"#)
     }
 
+    @Test("answers a structured-output request with what the extractors read, as JSON")
+    func structuredOutput() async throws {
+        let schema: JSONValue = [
+            "type": "object",
+            "properties": [
+                "city": ["type": "string"], "date": ["type": "string", "format": "date"],
+                "guests": ["type": "integer"],
+            ],
+            "required": ["city", "date", "guests"],
+        ]
+        let completion = try await provider.complete(
+            CompletionRequest(model: "anvil", messages: [.user("dinner in Lisbon tomorrow")], responseSchema: schema))
+        #expect(completion.finishReason == .stop)
+        #expect(completion.message.text == #"{"city":"Lisbon","date":"2026-02-01"}"#)
+    }
+
     @Test("answers honestly when no tool is asked for")
     func honestAnswer() async throws {
         let completion = try await provider.complete(request("tell me a joke"))
