@@ -7,7 +7,9 @@ import Foundation
 /// the message does not say instead of inventing it. Its answer is validated; an invalid answer gets one repair
 /// request quoting the violations, and whatever is still invalid after that is reported, not returned.
 public struct ParameterExtractor: Sendable {
+    /// The moment relative dates ("tomorrow") count from.
     public var now: Date
+    /// The zone that decides the calendar day of `now` and the offsets of dates and times.
     public var timeZone: TimeZone
 
     public init(now: Date = Date(), timeZone: TimeZone = .current) {

@@ -3,8 +3,11 @@ import Foundation
 /// A prompt template a user saved to reuse: its source and a name. The source is compiled when it is saved, so a
 /// stored template always compiles.
 public struct SavedPromptTemplate: Sendable, Hashable {
+    /// Limits, in characters, that the API enforces and documents.
     public static let maximumNameLength = 200
+    /// See ``maximumNameLength``.
     public static let maximumDescriptionLength = 2_000
+    /// The longest template source accepted anywhere: saved, compiled, rendered or extracted from.
     public static let maximumSourceLength = 20_000
 
     public var id: String

@@ -14,6 +14,7 @@ public protocol PromptTemplateRepository: Sendable {
     func delete(id: String, userID: String) async throws -> Bool
 }
 
+/// ``PromptTemplateRepository`` over SQLKit, the same SQL on SQLite and PostgreSQL.
 public struct SQLPromptTemplateRepository: PromptTemplateRepository {
     let database: Database
 
