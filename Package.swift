@@ -117,6 +117,8 @@ let package = Package(
                 "AnvilStore",
                 "AnvilServer",
                 "ManifestTools",
+                "Memory",
+                "Notes",
                 "WebBrowse",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Hummingbird", package: "hummingbird"),
@@ -139,6 +141,18 @@ let package = Package(
             path: "Tests/AnvilTestSupport",
             swiftSettings: swiftSettings
         ),
+        .target(
+            name: "PromptExtractionCases",
+            dependencies: ["AnvilCore"],
+            path: "Tests/PromptExtractionCases",
+            swiftSettings: swiftSettings
+        ),
+        .executableTarget(
+            name: "anvil-bench-prompts",
+            dependencies: ["AnvilCore", "PromptExtractionCases"],
+            path: "Benchmarks/PromptBench",
+            swiftSettings: swiftSettings
+        ),
         .executableTarget(
             name: "anvil-bench-upstream",
             dependencies: [
@@ -150,7 +164,7 @@ let package = Package(
         ),
         .testTarget(
             name: "AnvilCoreTests",
-            dependencies: ["AnvilCore"],
+            dependencies: ["AnvilCore", "PromptExtractionCases"],
             swiftSettings: swiftSettings
         ),
         .testTarget(
@@ -175,6 +189,8 @@ let package = Package(
             dependencies: [
                 "AnvilServer",
                 "AnvilPluginKit",
+                "Memory",
+                "Notes",
                 "AnvilTestSupport",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "OpenAPIKit", package: "OpenAPIKit"),
@@ -255,6 +271,32 @@ let package = Package(
         .testTarget(
             name: "RAGSearchTests",
             dependencies: ["RAGSearch", "AnvilTestSupport"],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "Notes",
+            dependencies: [
+                "AnvilCore",
+                "AnvilPluginKit",
+                "AnvilStore",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "OpenAPIKit", package: "OpenAPIKit"),
+                .product(name: "SQLKit", package: "sql-kit"),
+            ],
+            path: "Plugins/Notes",
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "Memory",
+            dependencies: [
+                "AnvilCore",
+                "AnvilPluginKit",
+                "AnvilStore",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "OpenAPIKit", package: "OpenAPIKit"),
+                .product(name: "SQLKit", package: "sql-kit"),
+            ],
+            path: "Plugins/Memory",
             swiftSettings: swiftSettings
         ),
         .testTarget(

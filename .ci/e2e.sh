@@ -90,6 +90,16 @@ if "$binary" tools call current_time --args '{"timezone":5}' 2>/dev/null; then
     echo "tools call accepted arguments that do not match the schema" >&2
     exit 1
 fi
+printf 'Dinner for {{guests: integer(1..20) = 2}} on {{date: date}} at {{time: time}}.' >"$work/dinner.prompt"
+"$binary" prompt compile "$work/dinner.prompt" | grep -q '"format" : "date"'
+"$binary" prompt extract "$work/dinner.prompt" --text 'four of us tomorrow at 7pm' --timezone Europe/Paris \
+    --now 2026-01-31T10:00:00Z | grep -q '"time" : "19:00:00+01:00"'
+printf 'Hi {{name: nope}}' >"$work/broken.prompt"
+if "$binary" prompt compile "$work/broken.prompt" 2>"$work/prompt-errors.txt"; then
+    echo "prompt compile accepted a template with an unknown type" >&2
+    exit 1
+fi
+grep -q 'broken.prompt:1:12: error: unknown type' "$work/prompt-errors.txt"
 echo "command line ok"
 
 echo "== official OpenAI Python SDK against /v1"
@@ -104,10 +114,13 @@ st_common=(--checks all -H "Authorization: Bearer $api_key" --max-examples 20 --
     --exclude-path-regex "$session_enders" \
     --exclude-checks positive_data_acceptance
 # Schema-valid input must be accepted, except where a rule no schema can state applies: a model name must be one
-# that is configured, an API key's expiry must lie in the future, a chat's budget may be spent, and a tool's
-# arguments must match that tool's own schema.
+# that is configured, an API key's expiry must lie in the future, a chat's budget may be spent, a tool's
+# arguments must match that tool's own schema, and a prompt template must compile (its grammar is no JSON Schema
+# pattern), extraction needs exactly one of `template` and `schema`, optimizing needs a language model (this
+# server has only the offline one, which answers 422), and a template's values must fill it.
+prompt_rules='/prompts/(compile|compile/form|extract|render|optimize)$|/prompts/templates(/\{id\}(/chats)?)?$'
 "$venv/bin/st" run "http://127.0.0.1:$port/openapi.json" "${st_common[@]}" \
-    --exclude-path-regex "$session_enders|/auth/api-keys$|/chat/completions$|/chats/\{id\}/messages$|/v1/embeddings$|/tools/\\{name\\}/invoke$"
+    --exclude-path-regex "$session_enders|/auth/api-keys$|/chat/completions$|/chats/\{id\}/messages$|/v1/embeddings$|/tools/\\{name\\}/invoke$|$prompt_rules"
 
 echo "== declared tools: an HTTP tool and a Python MCP server"
 stop_server

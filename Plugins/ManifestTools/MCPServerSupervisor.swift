@@ -17,7 +17,14 @@ struct MCPServerSupervisor: Service {
         await cancelWhenGracefulShutdown {
             await supervise()
         }
-        await connection.update(.unavailable("Anvil is shutting down"))
+        await retire(reason: "Anvil is shutting down")
+    }
+
+    /// Closes the current session's client, if any, so its message loop ends with the server, and tells callers
+    /// why there is none.
+    private func retire(reason: String) async {
+        if case .ready(let client) = await connection.state { await client.disconnect() }
+        await connection.update(.unavailable(reason))
     }
 
     private func supervise() async {
@@ -40,7 +47,7 @@ struct MCPServerSupervisor: Service {
             } catch {
                 ending = "\(error)"
             }
-            if case .ready(let client) = await connection.state { await client.disconnect() }
+            await retire(reason: "\(ending); restarting it")
             if Task.isCancelled { return }
             failures = clock.now - started > .seconds(60) ? 1 : failures + 1
             let delay = Duration.milliseconds(min(30_000, 500 << min(failures - 1, 6)))
@@ -48,7 +55,6 @@ struct MCPServerSupervisor: Service {
                 "MCP server stopped; restarting",
                 metadata: ["server": "\(declaration.name)", "reason": "\(ending)", "delay": "\(delay)"]
             )
-            await connection.update(.unavailable("\(ending); restarting it"))
             try? await Task.sleep(for: delay)
         }
     }

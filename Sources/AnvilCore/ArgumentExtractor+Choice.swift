@@ -5,6 +5,8 @@ extension ArgumentExtractor {
     /// `-` read as spaces), then misspelt by an edit or two ("farenheit" for `fahrenheit`). A property with a
     /// single allowed value gets it without a mention.
     struct ChoiceValue: ValueExtractor {
+        let confidence = 1.0
+
         func handles(_ parameter: Parameter) -> Bool {
             !parameter.enumValues.isEmpty
         }
@@ -26,12 +28,32 @@ extension ArgumentExtractor {
                     }
                 }
                 mentions += numberMentions(of: values, in: context)
-                if let value = context.takeFirst(mentions) { return value }
+                mentions.removeAll { Self.isNegated($0.range, in: context.text) }
+                if let value = context.takeFirst(mentions) {
+                    context.confidence = caseSensitive ? 1 : 0.95
+                    return value
+                }
             }
 
-            if let value = context.takeFirst(Self.closeSpellings(of: named, in: context)) { return value }
-            if values.count == 1, parameter.isRequired { return values[0] }
+            let close = Self.closeSpellings(of: named, in: context).filter {
+                !Self.isNegated($0.range, in: context.text)
+            }
+            if let value = context.takeFirst(close) {
+                context.confidence = 0.7
+                return value
+            }
+            if values.count == 1, parameter.isRequired {
+                context.confidence = 0.5
+                return values[0]
+            }
             return nil
+        }
+
+        /// Whether the word right before a mention negates it: "not urgent, low" asks for `low`.
+        private static func isNegated(_ range: Range<String.Index>, in text: String) -> Bool {
+            guard let before = text[..<range.lowerBound].lowercased().split(whereSeparator: \.isWhitespace).last
+            else { return false }
+            return ["not", "no", "non", "isn't", "without", "never"].contains(String(before))
         }
 
         /// Numeric enum values written as digits.
@@ -53,7 +75,7 @@ extension ArgumentExtractor {
             of named: [(value: JSONValue, text: String)],
             in context: Context
         ) -> [Found<JSONValue>] {
-            let words = context.text.matches(of: #/[\p{L}\p{N}][\p{L}\p{N}'_\-]*/#).map(\.range)
+            let words = context.text.matches(of: ChoicePatterns.word).map(\.range)
             var best: [(distance: Int, found: Found<JSONValue>)] = []
             for (value, text) in named {
                 let target = Array(spaced(text).lowercased())
@@ -77,24 +99,40 @@ extension ArgumentExtractor {
             String(text.map { $0 == "_" || $0 == "-" ? " " : $0 })
         }
 
-        /// Levenshtein distance, giving up (returning `limit + 1`) once every path is over `limit`.
+        /// Edit distance counting a swap of two neighbouring letters as one edit ("indain" for `indian`), as
+        /// typing slips are; gives up (returning `limit + 1`) once every path is over `limit`.
         static func editDistance(_ source: [Character], _ target: [Character], limit: Int) -> Int {
             if abs(source.count - target.count) > limit { return limit + 1 }
             if source.isEmpty || target.isEmpty { return max(source.count, target.count) }
+            var beforePrevious = Array(repeating: 0, count: target.count + 1)
             var previous = Array(0...target.count)
             var current = previous
+            var previousRowMinimum = 0
             for i in 1...source.count {
                 current[0] = i
                 var rowMinimum = current[0]
                 for j in 1...target.count {
                     let substitution = previous[j - 1] + (source[i - 1] == target[j - 1] ? 0 : 1)
                     current[j] = min(previous[j] + 1, current[j - 1] + 1, substitution)
+                    if i > 1, j > 1, source[i - 1] == target[j - 2], source[i - 2] == target[j - 1] {
+                        current[j] = min(current[j], beforePrevious[j - 2] + 1)
+                    }
                     rowMinimum = min(rowMinimum, current[j])
                 }
-                if rowMinimum > limit { return limit + 1 }
-                swap(&previous, &current)
+                // A swap reaches back two rows, so both must be over the limit to give up.
+                if rowMinimum > limit, previousRowMinimum > limit { return limit + 1 }
+                previousRowMinimum = rowMinimum
+                (beforePrevious, previous, current) = (previous, current, beforePrevious)
             }
             return previous[target.count]
         }
     }
+}
+
+/// The regular expressions of this extractor, built once. A `Regex` compiles its program the first time it is
+/// used, which costs far more than matching a short message, so building them on every call made extraction take
+/// milliseconds. `Regex` is not marked `Sendable`, but a built one is never mutated and the standard library
+/// initialises its compiled program atomically, so sharing these across tasks is safe.
+enum ChoicePatterns {
+    nonisolated(unsafe) static let word = #/[\p{L}\p{N}][\p{L}\p{N}'_\-]*/#
 }

@@ -3,6 +3,8 @@ import Foundation
 extension ArgumentExtractor {
     /// Web addresses: `http(s)://` links, and bare domains such as `example.com/docs`, which get `https://`.
     struct URLValue: ValueExtractor {
+        let confidence = 0.95
+
         private static let nameWords: Set<String> = [
             "url", "uri", "link", "href", "website", "site", "homepage", "webpage", "endpoint",
         ]
@@ -29,9 +31,9 @@ extension ArgumentExtractor {
 
         /// Every web address in `text`, in order, with bare domains given `https://`.
         static func find(in text: String) -> [Found<String>] {
-            let explicit = #/https?://[^\s<>"'“”‘’]+/#.ignoresCase()
+            let explicit = URLPatterns.explicit
             var found: [Found<String>] = []
-            for match in text.matches(of: explicit) {
+            for match in text.matches(of: explicit, ifPossible: text.lowercased().contains("http")) {
                 let range = trimmedRange(match.range, in: text)
                 let candidate = String(text[range])
                 guard let url = URL(string: candidate), url.host?.isEmpty == false else { continue }
@@ -39,11 +41,8 @@ extension ArgumentExtractor {
             }
 
             let bare =
-                #/
-                \b (?: [a-z0-9] (?:[a-z0-9-]{0,61}[a-z0-9])? \. )+ ([a-z]{2,12}) \b
-                (?: : \d{1,5} )? (?: / [^\s<>"'“”‘’]* )?
-                /#.ignoresCase().wordBoundaryKind(.simple)
-            for match in text.matches(of: bare) {
+                URLPatterns.bare
+            for match in text.matches(of: bare, ifPossible: text.contains(".")) {
                 let range = trimmedRange(match.range, in: text)
                 guard Self.topLevelDomains.contains(match.output.1.lowercased()),
                     !found.contains(where: { $0.range.overlaps(range) }),
@@ -81,4 +80,17 @@ extension ArgumentExtractor {
             return false
         }
     }
+}
+
+/// The regular expressions of this extractor, built once. A `Regex` compiles its program the first time it is
+/// used, which costs far more than matching a short message, so building them on every call made extraction take
+/// milliseconds. `Regex` is not marked `Sendable`, but a built one is never mutated and the standard library
+/// initialises its compiled program atomically, so sharing these across tasks is safe.
+enum URLPatterns {
+    nonisolated(unsafe) static let explicit = #/https?://[^\s<>"'“”‘’]+/#.ignoresCase()
+    nonisolated(unsafe) static let bare =
+        #/
+        \b (?: [a-z0-9] (?:[a-z0-9-]{0,61}[a-z0-9])? \. )+ ([a-z]{2,12}) \b
+        (?: : \d{1,5} )? (?: / [^\s<>"'“”‘’]* )?
+        /#.ignoresCase().wordBoundaryKind(.simple)
 }

@@ -28,16 +28,22 @@ public struct ArgumentExtractor: Sendable {
     public var now: Date
     /// The time zone that decides which calendar day `now` is in and the offset of date-times.
     public var timeZone: TimeZone
+    /// Whether a required text property with no better evidence takes the whole message. Right for a tool's
+    /// one free-text argument ("search for ..."); wrong for a form field such as a city, which is better left
+    /// missing for the user or a model to fill.
+    public var fillsTextWithWholeMessage: Bool
 
     /// In priority order: properties whose extractor comes first are filled first, so the specific kinds (a URL,
     /// a date) take their part of the message before a number or free text could claim it.
     private let valueExtractors: [any ValueExtractor] = [
-        ChoiceValue(), TimeZoneValue(), URLValue(), DateValue(), BooleanValue(), NumberValue(), TextValue(),
+        ChoiceValue(), TimeZoneValue(), EmailValue(), URLValue(), DateValue(), BooleanValue(), NumberValue(),
+        TextValue(),
     ]
 
-    public init(now: Date = Date(), timeZone: TimeZone = .current) {
+    public init(now: Date = Date(), timeZone: TimeZone = .current, fillsTextWithWholeMessage: Bool = true) {
         self.now = now
         self.timeZone = timeZone
+        self.fillsTextWithWholeMessage = fillsTextWithWholeMessage
     }
 
     /// Fills the properties of `schema` (a JSON Schema object) from `text`.
@@ -46,7 +52,22 @@ public struct ArgumentExtractor: Sendable {
     /// reported in ``ArgumentExtraction/missing``. Optional properties without evidence are left out, so the tool
     /// applies its own defaults.
     public func extract(schema: JSONValue, from text: String) -> ArgumentExtraction {
-        guard let object = schema.objectValue else { return ArgumentExtraction() }
+        let detailed = extractParameters(schema: schema, from: text, fillingOptionalDefaults: false)
+        return ArgumentExtraction(arguments: detailed.values, missing: detailed.missing)
+    }
+
+    /// Fills the properties of `schema` from `text` and says, for each value, where in the text it was found and
+    /// how sure the extractor is.
+    ///
+    /// Values are checked against the schema afterwards: a value that breaks it is moved to
+    /// ``ParameterExtraction/invalid`` (and a required one is also reported missing), so ``ParameterExtraction/values``
+    /// always validates. With `fillingOptionalDefaults`, optional properties without evidence take their `default`.
+    public func extractParameters(
+        schema: JSONValue,
+        from text: String,
+        fillingOptionalDefaults: Bool = true
+    ) -> ParameterExtraction {
+        guard let object = schema.objectValue else { return ParameterExtraction() }
         let properties = object["properties"]?.objectValue ?? [:]
         var requiredNames: [String] = []
         if case .array(let names) = object["required"] {
@@ -64,18 +85,40 @@ public struct ArgumentExtractor: Sendable {
         }
 
         var context = Context(text: text, now: now, timeZone: timeZone)
-        var result = ArgumentExtraction()
+        context.fillsTextWithWholeMessage = fillsTextWithWholeMessage
+        var result = ParameterExtraction()
         var unfilled: Set<String> = []
         for (parameter, extractor) in plan {
+            let usedBefore = context.usedCount
+            context.confidence = 1
             if let extractor, let value = valueExtractors[extractor].value(for: parameter, in: &context) {
-                result.arguments[parameter.name] = value
+                result.values[parameter.name] = value
+                result.sources[parameter.name] = .text
+                result.confidence[parameter.name] = context.confidence * valueExtractors[extractor].confidence
+                if let span = context.span(since: usedBefore) { result.spans[parameter.name] = span }
+            } else if let fallback = parameter.defaultValue, parameter.isRequired || fillingOptionalDefaults {
+                result.values[parameter.name] = fallback
+                result.sources[parameter.name] = .default
+                result.confidence[parameter.name] = 1
             } else if parameter.isRequired {
-                if let fallback = parameter.defaultValue {
-                    result.arguments[parameter.name] = fallback
-                } else {
-                    unfilled.insert(parameter.name)
-                }
+                unfilled.insert(parameter.name)
             }
+        }
+        // A value that breaks its own property schema is reported rather than returned.
+        for (name, value) in result.values.sorted(by: { $0.key < $1.key }) {
+            guard let propertySchema = properties[name], let compiled = try? JSONSchema(propertySchema) else {
+                continue
+            }
+            let violations = compiled.validate(value)
+            guard !violations.isEmpty else { continue }
+            result.invalid += violations.map {
+                SchemaViolation(path: "$." + name + $0.path.dropFirst(), message: $0.message)
+            }
+            result.values[name] = nil
+            result.confidence[name] = nil
+            result.spans[name] = nil
+            result.sources[name] = nil
+            if requiredNames.contains(name) { unfilled.insert(name) }
         }
         // A required name the schema does not describe can never be filled.
         result.missing = requiredNames.filter { unfilled.contains($0) || properties[$0] == nil }
@@ -100,7 +143,10 @@ extension ArgumentExtractor {
         /// Whether this extractor is the one for the property, judged by its type, format and name.
         func handles(_ parameter: Parameter) -> Bool
         /// The property's value, marking the part of the message it came from as used; `nil` without evidence.
+        /// An extractor that is less sure of a reading than usual lowers `context.confidence`.
         func value(for parameter: Parameter, in context: inout Context) -> JSONValue?
+        /// How often a value this extractor finds is the one meant, from 0 to 1.
+        var confidence: Double { get }
     }
 
     /// One property of the schema, with the facts extractors decide by.
@@ -152,7 +198,7 @@ extension ArgumentExtractor {
             }
         }
 
-        private static func words(of name: String) -> [String] {
+        static func words(of name: String) -> [String] {
             var words: [String] = []
             var current = ""
             var previous: Character?
@@ -181,6 +227,46 @@ extension ArgumentExtractor {
         }
     }
 
+    /// Cheap facts about a message that tell whether a pattern can match at all. A regular-expression scan costs
+    /// tens of microseconds even on a short message, and most patterns need a digit, a `:` or a word such as a
+    /// month name that most messages do not have, so a scan is skipped when its clue is missing.
+    struct Clues {
+        let lowercased: String
+        let hasDigit: Bool
+        let hasMonthName: Bool
+
+        private static let monthPrefixes = [
+            "jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec",
+        ]
+
+        init(_ text: String) {
+            lowercased = text.lowercased()
+            hasDigit = text.utf8.contains { $0 >= 0x30 && $0 <= 0x39 }
+            let lowercased = self.lowercased
+            hasMonthName = Self.monthPrefixes.contains { lowercased.contains($0) }
+        }
+
+        func has(_ piece: String) -> Bool {
+            lowercased.contains(piece)
+        }
+
+        func hasAny(_ pieces: [String]) -> Bool {
+            pieces.contains { lowercased.contains($0) }
+        }
+    }
+
+    /// Each kind of thing found in a message, found once on first need: several parameters read the same dates,
+    /// times and numbers, and each scan runs several regular expressions. A class so that the context's
+    /// non-mutating readers can fill it; it lives only as long as one extraction.
+    final class Findings {
+        var urls: [Found<String>]?
+        var emails: [Found<String>]?
+        var dateMentions: [Found<DateValue.Mention>]?
+        var times: [Found<DateValue.TimeOfDay>]?
+        var numbers: [Bool: [Found<NumberValue.Number>]] = [:]
+        var opaque: [Range<String.Index>]?
+    }
+
     /// A value found in the message, and where.
     struct Found<Value> {
         let range: Range<String.Index>
@@ -193,11 +279,12 @@ extension ArgumentExtractor {
         let now: Date
         let timeZone: TimeZone
         let calendar: Calendar
-        /// The web addresses in the message, found once because several extractors need them.
-        let urls: [Found<String>]
-        /// Spans whose digits belong to something else (URLs, ISO dates, clock times), so they are not numbers.
-        let opaque: [Range<String.Index>]
+        /// What was found in the message so far, shared by the extractors that need the same kind.
+        private let findings = Findings()
         private(set) var used: [Range<String.Index>] = []
+        /// How sure the running extractor is of its current reading, multiplied into its own confidence.
+        var confidence: Double = 1
+        var fillsTextWithWholeMessage = true
 
         init(text: String, now: Date, timeZone: TimeZone) {
             self.text = text
@@ -206,8 +293,64 @@ extension ArgumentExtractor {
             var calendar = Calendar(identifier: .gregorian)
             calendar.timeZone = timeZone
             self.calendar = calendar
-            self.urls = URLValue.find(in: text)
-            self.opaque = urls.map(\.range) + DateValue.opaqueSpans(in: text)
+        }
+
+        /// The web addresses in the message.
+        var urls: [Found<String>] {
+            if let urls = findings.urls { return urls }
+            let urls = URLValue.find(in: text)
+            findings.urls = urls
+            return urls
+        }
+
+        var emails: [Found<String>] {
+            if let emails = findings.emails { return emails }
+            let emails = EmailValue.find(in: text)
+            findings.emails = emails
+            return emails
+        }
+
+        /// Date phrases, resolved from `now`.
+        var dateMentions: [Found<DateValue.Mention>] {
+            if let mentions = findings.dateMentions { return mentions }
+            let mentions = DateValue.mentions(in: self)
+            findings.dateMentions = mentions
+            return mentions
+        }
+
+        /// Times of day.
+        var times: [Found<DateValue.TimeOfDay>] {
+            if let times = findings.times { return times }
+            let times = DateValue.times(in: text)
+            findings.times = times
+            return times
+        }
+
+        /// Numbers, with amounts of money when `money` is set.
+        func numbers(money: Bool) -> [Found<NumberValue.Number>] {
+            if let numbers = findings.numbers[money] { return numbers }
+            let numbers = NumberValue.find(in: self, money: money)
+            findings.numbers[money] = numbers
+            return numbers
+        }
+
+        /// Spans whose digits belong to something else (URLs, emails, dates, clock times), so they are not numbers.
+        var opaque: [Range<String.Index>] {
+            if let opaque = findings.opaque { return opaque }
+            let opaque = urls.map(\.range) + DateValue.opaqueSpans(in: text, times: times) + emails.map(\.range)
+            findings.opaque = opaque
+            return opaque
+        }
+
+        var usedCount: Int { used.count }
+
+        /// The part of the message covering every span used since `count` spans were used.
+        func span(since count: Int) -> TextSpan? {
+            let added = used[count...]
+            guard let lower = added.map(\.lowerBound).min(), let upper = added.map(\.upperBound).max() else {
+                return nil
+            }
+            return TextSpan(lower..<upper, in: text)
         }
 
         func isFree(_ range: Range<String.Index>) -> Bool {
@@ -251,8 +394,17 @@ extension ArgumentExtractor {
         /// Where `phrase` occurs in the message as whole words.
         func wholeWordRanges(of phrase: String, caseSensitive: Bool) -> [Range<String.Index>] {
             guard !phrase.isEmpty else { return [] }
-            let pattern = Regex<Substring>(verbatim: phrase).ignoresCase(!caseSensitive)
-            return text.matches(of: pattern).map(\.range).filter { Self.isWordBounded($0, in: text) }
+            // A plain search: building a `Regex` for each phrase would compile it on every call.
+            var ranges: [Range<String.Index>] = []
+            var start = text.startIndex
+            let options: String.CompareOptions = caseSensitive ? [] : [.caseInsensitive]
+            while start < text.endIndex,
+                let found = text.range(of: phrase, options: options, range: start..<text.endIndex)
+            {
+                if Self.isWordBounded(found, in: text) { ranges.append(found) }
+                start = found.upperBound > found.lowerBound ? text.index(after: found.lowerBound) : text.endIndex
+            }
+            return ranges
         }
 
         /// Whether the characters either side of `range` do not continue a word.
@@ -294,5 +446,12 @@ extension ArgumentExtractor {
         case "twenty": 20
         default: nil
         }
+    }
+}
+
+extension String {
+    /// The matches of `regex`, or none without scanning when `possible` is false (see ``ArgumentExtractor/Clues``).
+    func matches<Output>(of regex: Regex<Output>, ifPossible possible: Bool) -> [Regex<Output>.Match] {
+        possible ? matches(of: regex) : []
     }
 }

@@ -126,11 +126,14 @@ public struct ConversationContextRequest: Sendable {
     public var chatID: String?
     /// The newest user message: what the context should be relevant to.
     public var query: String
+    /// Whether the caller asked for context from uploaded documents (`use_rag`).
+    public var useDocuments: Bool
 
-    public init(userID: String, chatID: String?, query: String) {
+    public init(userID: String, chatID: String?, query: String, useDocuments: Bool = false) {
         self.userID = userID
         self.chatID = chatID
         self.query = query
+        self.useDocuments = useDocuments
     }
 }
 

@@ -48,6 +48,11 @@ public struct AnthropicProvider: ModelProvider {
             switch block.type {
             case "text":
                 text += block.text ?? ""
+            case "tool_use"
+            where request.responseSchema != nil && request.tools.isEmpty
+                && block.name == AnthropicWire.structuredOutputTool:
+                // The forced structured-output tool: its input is the answer, as JSON text.
+                text += (block.input ?? [:]).jsonText
             case "tool_use":
                 calls.append(
                     ToolCall(
@@ -60,7 +65,8 @@ public struct AnthropicProvider: ModelProvider {
                 break
             }
         }
-        let reason = AnthropicWire.finishReason(response.stopReason) ?? (calls.isEmpty ? .stop : .toolCalls)
+        var reason = AnthropicWire.finishReason(response.stopReason) ?? (calls.isEmpty ? .stop : .toolCalls)
+        if reason == .toolCalls, calls.isEmpty { reason = .stop }
         let usage = response.usage.map {
             TokenUsage(promptTokens: $0.promptTokens ?? 0, completionTokens: $0.outputTokens ?? 0)
         }

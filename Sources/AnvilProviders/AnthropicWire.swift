@@ -5,6 +5,9 @@ import Foundation
 enum AnthropicWire {
     /// `max_tokens` is required by Anthropic; this is sent when the request leaves it open.
     static let defaultMaxTokens = 4096
+    /// The tool a structured-output request forces; its input is the answer. Anthropic has no `response_format`,
+    /// and a forced tool with the schema as its input schema is the way its documentation gives for JSON output.
+    static let structuredOutputTool = "structured_output"
 
     // MARK: Requests
 
@@ -53,6 +56,16 @@ enum AnthropicWire {
                     case .required: ["type": "any"]
                     case .named(let name): ["type": "tool", "name": .string(name)]
                     }
+            }
+            if let schema = request.responseSchema, request.tools.isEmpty, !stream {
+                tools = [
+                    Tool(
+                        name: AnthropicWire.structuredOutputTool,
+                        description: "Give the answer as this tool's input, which follows the required JSON Schema.",
+                        inputSchema: schema
+                    )
+                ]
+                toolChoice = ["type": "tool", "name": .string(AnthropicWire.structuredOutputTool)]
             }
             temperature = request.temperature
             self.stream = stream ? true : nil

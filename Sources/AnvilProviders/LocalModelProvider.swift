@@ -7,6 +7,9 @@ import Foundation
 /// - when the conversation ends with tool results, it answers with what the tools returned;
 /// - when the last user message clearly asks for one of the offered tools (their names and descriptions share
 ///   its words) and ``ArgumentExtractor`` finds every required argument in it, it calls that tool;
+/// - when the request asks for structured output (a response schema with properties, and no tools), it answers
+///   with the JSON object of what the extractors read from the last user message for those properties, which
+///   may lack required ones: a language model would be needed to infer those;
 /// - otherwise it explains what it is and how to configure a real provider.
 ///
 /// It streams like a real provider (text word by word, tool calls in fragments, then usage), so the agent loop,
@@ -157,6 +160,13 @@ extension LocalModelProvider {
         // Tool results come first even when a tool is forced: calling again would loop forever.
         if let answer = Self.answer(fromToolResultsIn: request.messages) {
             content = .text(answer)
+        } else if request.tools.isEmpty, let schema = request.responseSchema,
+            schema.objectValue?["properties"]?.objectValue?.isEmpty == false
+        {
+            let message = request.messages.last { $0.role == .user }?.text ?? ""
+            let extractor = ArgumentExtractor(now: now(), timeZone: timeZone, fillsTextWithWholeMessage: false)
+            content = .text(
+                JSONValue.object(extractor.extractParameters(schema: schema, from: message).values).jsonText)
         } else if let call = try toolCall(for: request, unfilled: &unfilled) {
             content = .toolCall(call)
         } else {

@@ -69,6 +69,7 @@ public func buildApplication(
             limits: configuration.agentLimits,
             defaultTokenLimit: configuration.chatTokenLimit,
             runReservation: configuration.runTokenReservation,
+            contextPlugins: serverTools.plugins.plugins,
             logger: logger
         )
         usageBatcher = UsageBatcher(usage: store.usage, logger: logger)
@@ -161,6 +162,10 @@ func buildRouter(
     CompletionController(chats: store.chats, runs: runs).addRoutes(to: authenticated)
     ModelController(router: runs.router).addRoutes(to: authenticated.group("models"))
     ToolController(tools: runs.tools, logger: runs.logger).addRoutes(to: authenticated.group("tools"))
+    PromptController(router: runs.router, providerKeys: store.providerKeys)
+        .addRoutes(to: authenticated.group("prompts"))
+    PromptTemplateController(templates: store.promptTemplates, chats: store.chats)
+        .addRoutes(to: authenticated.group("prompts/templates"))
     plugins.addRoutes(to: authenticated)
 
     let openAI = router.group("v1").add(middleware: authentication)

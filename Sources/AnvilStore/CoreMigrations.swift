@@ -2,7 +2,7 @@ import SQLKit
 
 /// The core schema: accounts, credentials, chats and messages. Plugins append their own migrations after these.
 public enum CoreMigrations {
-    public static let all: [Migration] = [accounts, chats, usage, SearchMigrations.searchIndex]
+    public static let all: [Migration] = [accounts, chats, usage, SearchMigrations.searchIndex, promptTemplates]
 
     static let accounts = Migration(id: "core.0001_accounts") { db, types in
         try await db.create(table: "users")
@@ -114,5 +114,19 @@ public enum CoreMigrations {
             .column("expires_at", type: types.timestamp, .notNull)
             .run()
         try await db.create(index: "token_reservations_chat_idx").on("token_reservations").column("chat_id").run()
+    }
+
+    static let promptTemplates = Migration(id: "core.0005_prompt_templates") { db, types in
+        try await db.create(table: "prompt_templates")
+            .column("id", type: .text, .primaryKey(autoIncrement: false))
+            .column("user_id", type: .text, .notNull, .references("users", "id", onDelete: .cascade))
+            .column("name", type: .text, .notNull)
+            .column("description", type: .text)
+            .column("source", type: .text, .notNull)
+            .column("created_at", type: types.timestamp, .notNull)
+            .column("updated_at", type: types.timestamp, .notNull)
+            .run()
+        try await db.create(index: "prompt_templates_user_created_idx").on("prompt_templates")
+            .column("user_id").column("created_at").run()
     }
 }

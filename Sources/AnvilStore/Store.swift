@@ -16,6 +16,7 @@ public struct Store: Sendable {
     public let usage: any UsageRepository
     /// Full-text and vector search over the items plugins index.
     public let search: SearchIndex
+    public let promptTemplates: any PromptTemplateRepository
 
     /// Builds the SQL repositories over `database`, sealing secrets with `secretBox`.
     public init(database: Database, secretBox: SecretBox) {
@@ -29,6 +30,7 @@ public struct Store: Sendable {
         self.messages = SQLMessageRepository(database: database)
         self.usage = SQLUsageRepository(database: database)
         self.search = SearchIndex(database: database)
+        self.promptTemplates = SQLPromptTemplateRepository(database: database)
     }
 
     /// Applies the core migrations followed by `additional` ones (from plugins).

@@ -7,7 +7,7 @@ struct Anvil: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "anvil",
         abstract: "A self-hosted, plugin-oriented AI assistant runtime.",
-        subcommands: [ServeCommand.self, MigrateCommand.self, UserCommand.self, ToolsCommand.self],
+        subcommands: [ServeCommand.self, MigrateCommand.self, UserCommand.self, ToolsCommand.self, PromptCommand.self],
         defaultSubcommand: ServeCommand.self
     )
 }

@@ -4,13 +4,17 @@ import AnvilServer
 import AnvilStore
 import Logging
 import ManifestTools
+import Memory
+import Notes
 import WebBrowse
 
 /// The plugins compiled into this executable: the one place that lists them. Each is created from
 /// `manifests/plugins/<id>.yaml`, or with its defaults when that file does not exist.
 enum CompiledPlugins {
     static let all: [any ToolPlugin.Type] = [
-        WebBrowsePlugin.self
+        WebBrowsePlugin.self,
+        NotesPlugin.self,
+        MemoryPlugin.self,
     ]
 
     /// Readers of the tools declared in `manifests/tools/`.

@@ -180,7 +180,9 @@ struct ArgumentExtractorTests {
             Case("weather in celsius", units, "celsius"),
             Case("weather in Fahrenheit please", units, "fahrenheit"),
             Case("weather in farenheit", units, "fahrenheit"),
-            Case("weather in KELVNI", units, nil),
+            // Swapped neighbouring letters are one slip, so this is one edit from "kelvin"; two slips are not.
+            Case("weather in KELVNI", units, "kelvin"),
+            Case("weather in KLEVNI", units, nil),
             Case("in kelvn", units, "kelvin"),
             Case("weather in Paris", units, nil),
             Case("mark it high priority", priority, "high_priority"),

@@ -158,6 +158,42 @@ struct AnthropicProviderTests {
         #expect(completion.usage == TokenUsage(promptTokens: 400, completionTokens: 92))
     }
 
+    @Test func structuredOutputIsAForcedToolWhoseInputIsTheAnswer() async throws {
+        let recorder = RequestRecorder()
+        let schema: JSONValue = [
+            "type": "object", "properties": ["city": ["type": "string"]], "additionalProperties": false,
+        ]
+        let answer = """
+            {"id": "msg_01", "type": "message", "role": "assistant", "model": "claude-sonnet-4-20250514",
+             "content": [{"type": "tool_use", "id": "toolu_01", "name": "structured_output",
+                          "input": {"city": "Lisbon"}}],
+             "stop_reason": "tool_use", "stop_sequence": null, "usage": {"input_tokens": 50, "output_tokens": 12}}
+            """
+        let completion = try await FakeUpstream.run { router in
+            router.post("v1/messages") { request, _ -> Response in
+                try await recorder.record(request)
+                return FakeUpstream.json(answer)
+            }
+        } test: { baseURL, client in
+            try await provider(baseURL, client).complete(
+                CompletionRequest(
+                    model: "claude-sonnet-4-20250514", messages: [.user("Lisbon please")], responseSchema: schema))
+        }
+        let received = try #require(await recorder.last)
+        #expect(
+            received.body?.objectValue?["tools"] == [
+                [
+                    "name": "structured_output",
+                    "description": "Give the answer as this tool's input, which follows the required JSON Schema.",
+                    "input_schema": schema,
+                ]
+            ])
+        #expect(received.body?.objectValue?["tool_choice"] == ["type": "tool", "name": "structured_output"])
+        #expect(completion.message.text == #"{"city":"Lisbon"}"#)
+        #expect(completion.message.toolCalls.isEmpty)
+        #expect(completion.finishReason == .stop)
+    }
+
     @Test func errorEventMidStreamFailsTheStream() async throws {
         try await FakeUpstream.run { router in
             router.post("v1/messages") { _, _ -> Response in

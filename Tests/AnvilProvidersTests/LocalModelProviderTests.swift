@@ -69,6 +69,47 @@ struct LocalModelProviderTests {
         #expect(call.arguments == arguments)
     }
 
+    @Test("fills tool arguments with the typed extractors: counts, dates, times, money and emails")
+    func typedArguments() async throws {
+        let bookTable = ToolSpec(
+            name: "book_table",
+            description: "Book a restaurant table.",
+            parameters: [
+                "type": "object",
+                "properties": [
+                    "guests": ["type": "integer", "minimum": 1],
+                    "date": ["type": "string", "format": "date"],
+                    "time": ["type": "string", "format": "time"],
+                    "budget": ["type": "number"],
+                    "email": ["type": "string", "format": "email"],
+                ],
+                "required": ["guests", "date", "time"],
+            ]
+        )
+        let text = "book a table for two next Friday at 7pm, under $80, confirm to ana@example.pt"
+        let call = try onlyCall(try await provider.complete(request(text, tools: [bookTable], toolChoice: .required)))
+        #expect(call.name == "book_table")
+        #expect(
+            call.arguments
+                == #"{"budget":80,"date":"2026-02-06","email":"ana@example.pt","guests":2,"time":"19:00:00Z"}"#)
+    }
+
+    @Test("answers a structured-output request with what the extractors read, as JSON")
+    func structuredOutput() async throws {
+        let schema: JSONValue = [
+            "type": "object",
+            "properties": [
+                "city": ["type": "string"], "date": ["type": "string", "format": "date"],
+                "guests": ["type": "integer"],
+            ],
+            "required": ["city", "date", "guests"],
+        ]
+        let completion = try await provider.complete(
+            CompletionRequest(model: "anvil", messages: [.user("dinner in Lisbon tomorrow")], responseSchema: schema))
+        #expect(completion.finishReason == .stop)
+        #expect(completion.message.text == #"{"city":"Lisbon","date":"2026-02-01"}"#)
+    }
+
     @Test("answers honestly when no tool is asked for")
     func honestAnswer() async throws {
         let completion = try await provider.complete(request("tell me a joke"))

@@ -49,13 +49,25 @@ struct APIDocumentationTests {
         Route(method: .get, path: "/api/v1/models", needsCredential: true),
         Route(method: .get, path: "/api/v1/tools", needsCredential: true),
         Route(method: .post, path: "/api/v1/tools/{name}/invoke", needsCredential: true),
+        Route(method: .post, path: "/api/v1/prompts/compile", needsCredential: true),
+        Route(method: .post, path: "/api/v1/prompts/compile/form", needsCredential: true),
+        Route(method: .post, path: "/api/v1/prompts/extract", needsCredential: true),
+        Route(method: .post, path: "/api/v1/prompts/render", needsCredential: true),
+        Route(method: .post, path: "/api/v1/prompts/optimize", needsCredential: true),
+        Route(method: .post, path: "/api/v1/prompts/templates", needsCredential: true),
+        Route(method: .get, path: "/api/v1/prompts/templates", needsCredential: true),
+        Route(method: .get, path: "/api/v1/prompts/templates/{id}", needsCredential: true),
+        Route(method: .patch, path: "/api/v1/prompts/templates/{id}", needsCredential: true),
+        Route(method: .delete, path: "/api/v1/prompts/templates/{id}", needsCredential: true),
+        Route(method: .post, path: "/api/v1/prompts/templates/{id}/chats", needsCredential: true),
         Route(method: .post, path: "/v1/chat/completions", needsCredential: true),
         Route(method: .get, path: "/v1/models", needsCredential: true),
         Route(method: .post, path: "/v1/embeddings", needsCredential: true),
     ]
 
     static let tags: Set<String> = [
-        "Ops", "Auth", "API keys", "Provider keys", "Chats", "Completions", "Models", "Tools", "OpenAI-compatible",
+        "Ops", "Auth", "API keys", "Provider keys", "Chats", "Completions", "Models", "Tools", "Prompts",
+        "OpenAI-compatible",
     ]
 
     /// An operation that can answer with server-sent events, and the event names its stream may use.

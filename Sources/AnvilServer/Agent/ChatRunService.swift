@@ -29,6 +29,8 @@ struct ChatRunService: Sendable {
     let defaultTokenLimit: Int
     /// Tokens set aside for one run; a run that needs more stops using tools and wraps up.
     let runReservation: Int
+    /// Plugins asked for context (relevant memories, document passages) before each run.
+    var contextPlugins: [any ToolPlugin] = []
     /// How many stored messages are sent as history.
     let historyWindow: Int = 200
     let logger: Logger
@@ -38,6 +40,8 @@ struct ChatRunService: Sendable {
         var tools: [String]?
         var temperature: Double?
         var maxTokens: Int?
+        /// Add passages of the user's documents to the context, with numbered citations.
+        var useRAG: Bool = false
     }
 
     /// The token limit that applies to `chat`.
@@ -156,6 +160,12 @@ struct ChatRunService: Sendable {
     ) async throws -> PreparedRun {
         var limits = self.limits
         limits.tokenBudget = reservation?.tokens
+        let (conversation, annotations) = await withPluginContext(
+            conversation,
+            userID: user.id,
+            chatID: chatID,
+            useDocuments: options.useRAG
+        )
         let loop = AgentLoop(
             provider: RoutedModel(router: router, modelID: modelID, userID: user.id, providerKeys: store.providerKeys),
             template: CompletionRequest(
@@ -173,11 +183,44 @@ struct ChatRunService: Sendable {
             loop: loop,
             conversation: conversation,
             opened: opened,
-            transcript: StoreTranscript(store: store, userID: user.id, chatID: chatID),
+            transcript: StoreTranscript(store: store, userID: user.id, chatID: chatID, annotations: annotations),
             reservation: reservation,
             modelID: modelID,
             userMessage: userMessage
         )
+    }
+
+    /// `conversation` with what the plugins offer for its newest user message as system context (after the chat's
+    /// own system prompt), and the notes to keep with the answer. A plugin that fails adds nothing: context is a
+    /// help, never a reason to refuse a run.
+    private func withPluginContext(
+        _ conversation: [ModelMessage],
+        userID: String,
+        chatID: String?,
+        useDocuments: Bool
+    ) async -> ([ModelMessage], [String: JSONValue]) {
+        guard !contextPlugins.isEmpty, let query = conversation.last(where: { $0.role == .user })?.text else {
+            return (conversation, [:])
+        }
+        let request = ConversationContextRequest(
+            userID: userID, chatID: chatID, query: query, useDocuments: useDocuments)
+        var texts: [String] = []
+        var annotations: [String: JSONValue] = [:]
+        for plugin in contextPlugins {
+            do {
+                guard let context = try await plugin.conversationContext(for: request) else { continue }
+                texts.append(context.text)
+                annotations.merge(context.annotations) { _, new in new }
+            } catch {
+                logger.warning(
+                    "plugin context failed", metadata: ["plugin": "\(type(of: plugin).id)", "error": "\(error)"])
+            }
+        }
+        guard !texts.isEmpty else { return (conversation, [:]) }
+        var extended = conversation
+        let position = extended.firstIndex { $0.role != .system } ?? extended.endIndex
+        extended.insert(contentsOf: texts.map(ModelMessage.system), at: position)
+        return (extended, annotations)
     }
 
     /// Checks the model names something configured; unknown models are the client's mistake (400).

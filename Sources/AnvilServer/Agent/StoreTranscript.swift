@@ -9,13 +9,16 @@ final class StoreTranscript: AgentTranscript, Sendable {
     let store: Store
     let userID: String
     let chatID: String?
+    /// Kept in the metadata of the run's final answer, e.g. the citations its numbered references point to.
+    let annotations: [String: JSONValue]
     private let committed = Mutex<[ChatMessage]>([])
     private let observer = Mutex<(@Sendable (ChatMessage) async -> Void)?>(nil)
 
-    init(store: Store, userID: String, chatID: String?) {
+    init(store: Store, userID: String, chatID: String?, annotations: [String: JSONValue] = [:]) {
         self.store = store
         self.userID = userID
         self.chatID = chatID
+        self.annotations = annotations
     }
 
     /// Calls `observer` after each commit, e.g. to announce the message on a stream.
@@ -42,6 +45,8 @@ final class StoreTranscript: AgentTranscript, Sendable {
                 status: status,
                 promptTokens: usage.promptTokens,
                 completionTokens: usage.completionTokens,
+                // An answer without tool calls ends the run; the run's annotations go with it.
+                metadata: message.toolCalls.isEmpty ? annotations : [:],
                 createdAt: Date()
             )
         )

@@ -21,6 +21,8 @@ struct CompletionController {
         var messages: [OpenAIWire.Message]
         var temperature: Double?
         var maxTokens: Int?
+        /// Offer passages of the user's documents, with numbered citations; a chat can turn it on in its metadata.
+        var useRAG: Bool?
         var stream: Bool?
         var tools: [String]?
 
@@ -28,6 +30,7 @@ struct CompletionController {
             case model, messages, temperature, stream, tools
             case chatID = "chat_id"
             case maxTokens = "max_tokens"
+            case useRAG = "use_rag"
         }
     }
 
@@ -67,7 +70,8 @@ struct CompletionController {
             model: body.model,
             tools: body.tools,
             temperature: body.temperature,
-            maxTokens: body.maxTokens
+            maxTokens: body.maxTokens,
+            useRAG: body.useRAG
         )
         let streaming = body.stream ?? ServerSentEvents.accepted(by: request)
         var chat: Chat?

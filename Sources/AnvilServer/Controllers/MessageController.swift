@@ -23,10 +23,13 @@ struct MessageController {
         var stream: Bool?
         var temperature: Double?
         var maxTokens: Int?
+        /// Offer passages of the user's documents, with numbered citations; a chat can turn it on in its metadata.
+        var useRAG: Bool?
 
         enum CodingKeys: String, CodingKey {
             case content, model, tools, stream, temperature
             case maxTokens = "max_tokens"
+            case useRAG = "use_rag"
         }
     }
 
@@ -79,10 +82,13 @@ struct MessageController {
             model: body.model,
             tools: body.tools,
             temperature: body.temperature,
-            maxTokens: body.maxTokens
+            maxTokens: body.maxTokens,
+            useRAG: body.useRAG
         )
         let streaming = body.stream ?? ServerSentEvents.accepted(by: request)
-        let prepared = try await runs.prepareChatTurn(user: caller, chat: chat, content: content, options: options)
+        var runOptions = options
+        if body.useRAG == nil, chat.metadata["use_rag"] == .bool(true) { runOptions.useRAG = true }
+        let prepared = try await runs.prepareChatTurn(user: caller, chat: chat, content: content, options: runOptions)
         guard let userMessage = prepared.userMessage else { throw APIError.unexpected }
 
         guard streaming else {
@@ -136,7 +142,13 @@ struct MessageController {
 
 /// Checks the per-run options shared by the chat and completion endpoints.
 enum RunOptionsValidation {
-    static func options(model: String?, tools: [String]?, temperature: Double?, maxTokens: Int?) throws
+    static func options(
+        model: String?,
+        tools: [String]?,
+        temperature: Double?,
+        maxTokens: Int?,
+        useRAG: Bool? = nil
+    ) throws
         -> ChatRunService.Options
     {
         if let model, model.isEmpty || model.count > ChatRules.maximumModelLength {
@@ -151,6 +163,12 @@ enum RunOptionsValidation {
         if let maxTokens, !(1...1_000_000).contains(maxTokens) {
             throw APIError.invalidField("max_tokens", "max_tokens must be from 1 to 1000000.")
         }
-        return ChatRunService.Options(model: model, tools: tools, temperature: temperature, maxTokens: maxTokens)
+        return ChatRunService.Options(
+            model: model,
+            tools: tools,
+            temperature: temperature,
+            maxTokens: maxTokens,
+            useRAG: useRAG ?? false
+        )
     }
 }

@@ -252,6 +252,7 @@ extension APIDocument {
         case apiKeyID = "APIKeyID"
         case provider = "Provider"
         case toolName = "ToolName"
+        case promptTemplateID = "PromptTemplateID"
 
         var reference: Either<OpenAPI.Reference<OpenAPI.Parameter>, OpenAPI.Parameter> {
             .reference(.component(named: rawValue))
@@ -262,7 +263,7 @@ extension APIDocument {
         var isValidated: Bool {
             switch self {
             case .limit, .offset, .includeArchived, .provider: true
-            case .chatID, .apiKeyID, .toolName: false
+            case .chatID, .apiKeyID, .toolName, .promptTemplateID: false
             }
         }
 
@@ -298,6 +299,8 @@ extension APIDocument {
                 .path(name: "id", schema: .string(minLength: 1), description: "The chat's id.")
             case .apiKeyID:
                 .path(name: "id", schema: .string(minLength: 1), description: "The API key's id.")
+            case .promptTemplateID:
+                .path(name: "id", schema: .string(minLength: 1), description: "The saved prompt template's id.")
             case .toolName:
                 .path(name: "name", schema: .string(minLength: 1), description: "The tool's name, e.g. `current_time`.")
             case .provider:

@@ -22,7 +22,7 @@ extension APIDocument {
     /// Every core route, in the order `buildRouter` adds them.
     static var endpoints: [Endpoint] {
         opsEndpoints + authEndpoints + apiKeyEndpoints + providerKeyEndpoints + chatEndpoints + runEndpoints
-            + modelEndpoints + toolEndpoints + openAIEndpoints
+            + modelEndpoints + toolEndpoints + promptEndpoints + openAIEndpoints
     }
 
     /// Every route: the core's, then each plugin's.

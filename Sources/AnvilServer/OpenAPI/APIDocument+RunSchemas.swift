@@ -137,6 +137,14 @@ extension APIDocument.Schema {
                 "stream": streamSchema,
                 "temperature": temperatureSchema,
                 "max_tokens": maxTokensSchema("The most tokens each model call may write."),
+                "use_rag": .boolean(
+                    required: false,
+                    description: """
+                        Offer the model passages of your uploaded documents that match the message, numbered so \
+                        the answer can cite them; the citations are kept in the answer's `metadata.citations`. A \
+                        chat whose metadata has `use_rag: true` does this by default.
+                        """
+                ),
             ]
         )
     }
@@ -179,6 +187,14 @@ extension APIDocument.Schema {
                 ),
                 "temperature": temperatureSchema,
                 "max_tokens": maxTokensSchema("The most tokens each model call may write."),
+                "use_rag": .boolean(
+                    required: false,
+                    description: """
+                        Offer the model passages of your uploaded documents that match the message, numbered so \
+                        the answer can cite them; the citations are kept in the answer's `metadata.citations`. A \
+                        chat whose metadata has `use_rag: true` does this by default.
+                        """
+                ),
                 "stream": streamSchema,
                 "tools": toolNames("The server's tools to offer; left out or `null`, the chat's or the defaults."),
             ]

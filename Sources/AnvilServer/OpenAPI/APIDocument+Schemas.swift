@@ -53,6 +53,22 @@ extension APIDocument {
         case toolPage = "ToolPage"
         case invokeToolRequest = "InvokeToolRequest"
         case toolResult = "ToolResult"
+        case promptParameter = "PromptParameter"
+        case promptFormField = "PromptFormField"
+        case compilePromptRequest = "CompilePromptRequest"
+        case compiledPrompt = "CompiledPrompt"
+        case promptForm = "PromptForm"
+        case extractPromptRequest = "ExtractPromptRequest"
+        case promptExtraction = "PromptExtraction"
+        case renderPromptRequest = "RenderPromptRequest"
+        case renderedPrompt = "RenderedPrompt"
+        case optimizePromptRequest = "OptimizePromptRequest"
+        case optimizedPrompt = "OptimizedPrompt"
+        case promptTemplate = "PromptTemplate"
+        case promptTemplatePage = "PromptTemplatePage"
+        case createPromptTemplateRequest = "CreatePromptTemplateRequest"
+        case updatePromptTemplateRequest = "UpdatePromptTemplateRequest"
+        case startPromptChatRequest = "StartPromptChatRequest"
         case openAIMessage = "OpenAIMessage"
         case openAIContentPart = "OpenAIContentPart"
         case openAIToolCall = "OpenAIToolCall"
@@ -109,6 +125,22 @@ extension APIDocument {
             case .toolPage: Self.page(of: .tool, order: "in registration order; always the whole list")
             case .invokeToolRequest: Self.invokeToolRequestSchema
             case .toolResult: Self.toolResultSchema
+            case .promptParameter: Self.promptParameterSchema
+            case .promptFormField: Self.promptFormFieldSchema
+            case .compilePromptRequest: Self.compilePromptRequestSchema
+            case .compiledPrompt: Self.compiledPromptSchema
+            case .promptForm: Self.promptFormSchema
+            case .extractPromptRequest: Self.extractPromptRequestSchema
+            case .promptExtraction: Self.promptExtractionSchema
+            case .renderPromptRequest: Self.renderPromptRequestSchema
+            case .renderedPrompt: Self.renderedPromptSchema
+            case .optimizePromptRequest: Self.optimizePromptRequestSchema
+            case .optimizedPrompt: Self.optimizedPromptSchema
+            case .promptTemplate: Self.promptTemplateSchema
+            case .promptTemplatePage: Self.page(of: .promptTemplate, order: "newest first")
+            case .createPromptTemplateRequest: Self.createPromptTemplateRequestSchema
+            case .updatePromptTemplateRequest: Self.updatePromptTemplateRequestSchema
+            case .startPromptChatRequest: Self.startPromptChatRequestSchema
             case .openAIMessage: Self.openAIMessageSchema
             case .openAIContentPart: Self.openAIContentPartSchema
             case .openAIToolCall: Self.openAIToolCallSchema
@@ -137,7 +169,8 @@ extension APIDocument.Schema {
                         `invalid_query_parameter`, `unauthorized`, `invalid_password`, `not_found`, `conflict`, \
                         `payload_too_large`, `service_unavailable` or `internal_error`; for runs, also \
                         `unknown_model`, `missing_provider_key`, `unsupported`, `token_limit_reached`, \
-                        `provider_error`, `provider_unavailable`, `provider_rate_limited` or `provider_timeout`.
+                        `provider_error`, `provider_unavailable`, `provider_rate_limited` or `provider_timeout`; for \
+                        prompts, also `invalid_template`, `invalid_values`, `invalid_schema` or `model_required`.
                         """,
                     examples: ["invalid_request"]
                 ),

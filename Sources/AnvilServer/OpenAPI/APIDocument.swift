@@ -47,6 +47,7 @@ enum APIDocument {
         case completions = "Completions"
         case models = "Models"
         case tools = "Tools"
+        case prompts = "Prompts"
         case openAI = "OpenAI-compatible"
 
         var description: String {
@@ -65,6 +66,10 @@ enum APIDocument {
             case .models: "The models the server can route to, across every configured provider, and the default."
             case .tools:
                 "The tools the agent loop can offer a model, with their parameter schemas, and running one directly."
+            case .prompts:
+                """
+                The prompt compiler: templates with typed placeholders compiled into JSON Schemas and forms,                 values read out of free text, rendering, rewriting rough prompts with a model, and saved templates.                 Other users' templates answer 404.
+                """
             case .openAI:
                 """
                 OpenAI's chat completions, models and embeddings APIs under `/v1`, for the official SDKs and tools \

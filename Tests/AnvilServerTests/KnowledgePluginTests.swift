@@ -1,0 +1,170 @@
+import AnvilCore
+import AnvilPluginKit
+import AnvilTestSupport
+import Foundation
+import Memory
+import Notes
+import Testing
+
+@Suite("Notes and memories through the API and the agent loop")
+struct KnowledgePluginTests {
+    @Test(
+        "notes: create, list by tag, search, update, delete; scoped to their owner", arguments: TestDatabase.available)
+    func notes(engine: TestDatabase) async throws {
+        try await withTestApp(engine, plugins: [NotesPlugin.self]) { api in
+            let alice = try await api.register()
+            let bob = try await api.register()
+            let first = try await api.send(
+                .post, "/api/v1/notes",
+                json: [
+                    "title": "Kayak trip", "content": "Pack the dry bags and the spare paddle.",
+                    "tags": ["Trips", "gear"],
+                ],
+                auth: alice.auth)
+            #expect(first.status == .created, "\(first.text)")
+            #expect(first["tags"] == ["trips", "gear"])
+            let firstID = try #require(first["id"]?.stringValue)
+            let second = try await api.send(
+                .post, "/api/v1/notes", json: ["content": "# Groceries\nOat milk, lentils, saffron"], auth: alice.auth)
+            #expect(second["title"] == "Groceries")
+            _ = try await api.send(
+                .post, "/api/v1/notes", json: ["content": "Bob's paddle notes", "tags": ["gear"]], auth: bob.auth)
+
+            let tagged = try await api.send(.get, "/api/v1/notes?tag=gear", auth: alice.auth)
+            #expect(tagged["total"] == 1)
+            #expect(tagged["data"]?.arrayValue?.first?.objectValue?["id"]?.stringValue == firstID)
+            let all = try await api.send(.get, "/api/v1/notes?limit=1", auth: alice.auth)
+            #expect(all["total"] == 2)
+            #expect(all["data"]?.arrayValue?.count == 1)
+
+            let found = try await api.send(.get, "/api/v1/notes/search?q=paddle", auth: alice.auth)
+            let hits = try #require(found["data"]?.arrayValue)
+            #expect(hits.count == 1, "only Alice's note, never Bob's")
+            #expect(hits.first?.objectValue?["note"]?.objectValue?["id"]?.stringValue == firstID)
+
+            let updated = try await api.send(
+                .patch, "/api/v1/notes/\(firstID)", json: ["content": "Bring the tide table."], auth: alice.auth)
+            #expect(updated["content"] == "Bring the tide table.")
+            #expect(updated["title"] == "Kayak trip")
+            let afterUpdate = try await api.send(.get, "/api/v1/notes/search?q=paddle", auth: alice.auth)
+            #expect(afterUpdate["data"]?.arrayValue?.isEmpty == true, "the index follows the update at once")
+            let tide = try await api.send(.get, "/api/v1/notes/search?q=tide", auth: alice.auth)
+            #expect(tide["data"]?.arrayValue?.count == 1)
+
+            #expect(try await api.send(.get, "/api/v1/notes/\(firstID)", auth: bob.auth).status == .notFound)
+            #expect(try await api.send(.delete, "/api/v1/notes/\(firstID)", auth: bob.auth).status == .notFound)
+            #expect(try await api.send(.delete, "/api/v1/notes/\(firstID)", auth: alice.auth).status == .noContent)
+            #expect(try await api.send(.get, "/api/v1/notes/\(firstID)", auth: alice.auth).status == .notFound)
+            let gone = try await api.send(.get, "/api/v1/notes/search?q=tide", auth: alice.auth)
+            #expect(gone["data"]?.arrayValue?.isEmpty == true)
+
+            let badTag = try await api.send(
+                .post, "/api/v1/notes", json: ["content": "x", "tags": ["no spaces"]], auth: alice.auth)
+            #expect(badTag.status == .badRequest)
+            #expect(badTag["details"]?.objectValue?["field"] == "tags")
+            #expect(
+                try await api.send(.post, "/api/v1/notes", json: ["content": "  "], auth: alice.auth).status
+                    == .badRequest)
+            #expect(try await api.send(.get, "/api/v1/notes/search", auth: alice.auth).status == .badRequest)
+            let hostile = try await api.send(.get, "/api/v1/notes/search?q=%22(NEAR*%20-%3A", auth: alice.auth)
+            #expect(hostile.status == .ok)
+        }
+    }
+
+    @Test("the model creates and finds notes through its tools", arguments: TestDatabase.available)
+    func notesThroughTools(engine: TestDatabase) async throws {
+        try await withTestApp(engine, plugins: [NotesPlugin.self]) { api in
+            let session = try await api.register()
+            let chat = try await api.send(.post, "/api/v1/chats", json: ["title": "notes"], auth: session.auth)
+            let chatID = try #require(chat["id"]?.stringValue)
+            let created = try await api.send(
+                .post, "/api/v1/chats/\(chatID)/messages",
+                json: ["content": "Create a note: \"Call the plumber about the boiler\"", "tools": ["create_note"]],
+                auth: session.auth)
+            let toolMessage = created["messages"]?.arrayValue?.first { $0.objectValue?["role"] == "tool" }
+            #expect(
+                toolMessage?.objectValue?["content"]?.stringValue?.hasPrefix("Saved note") == true, "\(created.text)")
+            let search = try await api.send(.get, "/api/v1/notes/search?q=boiler", auth: session.auth)
+            #expect(search["data"]?.arrayValue?.count == 1)
+
+            let found = try await api.send(
+                .post, "/api/v1/chats/\(chatID)/messages",
+                json: ["content": "Search my notes for \"plumber\"", "tools": ["search_notes"]],
+                auth: session.auth)
+            let result = found["messages"]?.arrayValue?.first { $0.objectValue?["role"] == "tool" }
+            #expect(result?.objectValue?["content"]?.stringValue?.contains("boiler") == true, "\(found.text)")
+        }
+    }
+
+    @Test(
+        "memories: create, list by type, search, delete; remembered facts reach the model's context",
+        arguments: TestDatabase.available)
+    func memories(engine: TestDatabase) async throws {
+        try await withTestApp(engine, plugins: [MemoryPlugin.self]) { api in
+            let alice = try await api.register()
+            let bob = try await api.register()
+            let created = try await api.send(
+                .post, "/api/v1/memories",
+                json: [
+                    "content": "Prefers window seats on flights", "memory_type": "preference", "importance_score": 0.9,
+                    "metadata": ["source": "test"],
+                ],
+                auth: alice.auth)
+            #expect(created.status == .created, "\(created.text)")
+            let memoryID = try #require(created["id"]?.stringValue)
+            _ = try await api.send(
+                .post, "/api/v1/memories", json: ["content": "Has a dog called Biscuit"], auth: alice.auth)
+            _ = try await api.send(
+                .post, "/api/v1/memories", json: ["content": "Prefers aisle seats on flights"], auth: bob.auth)
+
+            let preferences = try await api.send(.get, "/api/v1/memories?memory_type=preference", auth: alice.auth)
+            #expect(preferences["total"] == 1)
+            let search = try await api.send(
+                .post, "/api/v1/memories/search", json: ["query": "flights seats"], auth: alice.auth)
+            let hits = try #require(search["data"]?.arrayValue)
+            #expect(hits.count == 1)
+            #expect(hits.first?.objectValue?["memory"]?.objectValue?["content"] == "Prefers window seats on flights")
+
+            #expect(
+                try await api.send(
+                    .post, "/api/v1/memories", json: ["content": "x", "importance_score": 2], auth: alice.auth
+                )
+                .status == .badRequest)
+            #expect(
+                try await api.send(.get, "/api/v1/memories?memory_type=dream", auth: alice.auth).status == .badRequest)
+            #expect(try await api.send(.get, "/api/v1/memories/\(memoryID)", auth: bob.auth).status == .notFound)
+
+            // The relevant memory is offered to the model before the call and noted on the answer.
+            let chat = try await api.send(.post, "/api/v1/chats", json: ["title": "trip"], auth: alice.auth)
+            let chatID = try #require(chat["id"]?.stringValue)
+            let sent = try await api.send(
+                .post, "/api/v1/chats/\(chatID)/messages",
+                json: ["content": "Book me seats on the flights to Oslo", "tools": []], auth: alice.auth)
+            let answer = try #require(sent["messages"]?.arrayValue?.last?.objectValue)
+            #expect(answer["metadata"]?.objectValue?["memories_offered"] == [.string(memoryID)], "\(sent.text)")
+
+            #expect(try await api.send(.delete, "/api/v1/memories/\(memoryID)", auth: alice.auth).status == .noContent)
+            let after = try await api.send(
+                .post, "/api/v1/memories/search", json: ["query": "window"], auth: alice.auth)
+            #expect(after["data"]?.arrayValue?.isEmpty == true)
+        }
+    }
+
+    @Test("the model remembers and recalls facts through its tools", arguments: TestDatabase.available)
+    func memoryTools(engine: TestDatabase) async throws {
+        try await withTestApp(engine, plugins: [MemoryPlugin.self]) { api in
+            let session = try await api.register()
+            let other = try await api.register()
+            let invoked = try await api.send(
+                .post, "/api/v1/tools/remember/invoke",
+                json: ["arguments": ["content": "Allergic to peanuts", "importance": 1]], auth: session.auth)
+            #expect(invoked["content"] == "Remembered (fact): Allergic to peanuts")
+            let recalled = try await api.send(
+                .post, "/api/v1/tools/recall/invoke", json: ["arguments": ["query": "peanuts"]], auth: session.auth)
+            #expect(recalled["content"] == "- (fact) Allergic to peanuts")
+            let otherRecall = try await api.send(
+                .post, "/api/v1/tools/recall/invoke", json: ["arguments": ["query": "peanuts"]], auth: other.auth)
+            #expect(otherRecall["content"] == "Nothing remembered about that.")
+        }
+    }
+}
