@@ -113,13 +113,6 @@ public struct PluginContext: Sendable {
     }
 }
 
-/// Turns texts into vectors of one fixed dimension, one per text, in order.
-public protocol TextEmbedder: Sendable {
-    /// The model the vectors come from; vectors from different models are never compared.
-    var model: String { get }
-    func embed(_ texts: [String]) async throws -> [[Float]]
-}
-
 /// What a model call is about, for plugins that add context to it.
 public struct ConversationContextRequest: Sendable {
     public var userID: String

@@ -37,6 +37,9 @@ public struct AnvilConfiguration: Sendable {
     public var agentLimits = AgentLimits()
     /// How long an authenticated API key or account is remembered; other nodes see revocations within this time.
     public var credentialCacheTTL: Duration = .seconds(10)
+    /// The model that embeds notes, memories and document chunks for vector and hybrid search, such as
+    /// `openai:text-embedding-3-small`; `nil` means full-text search only.
+    public var embeddingModel: String?
     /// The environment the official SDKs' variables (`OPENAI_API_KEY`, `ANTHROPIC_BASE_URL`, ...) are read from.
     public var providerEnvironment: [String: String] = [:]
 
@@ -69,6 +72,7 @@ public struct AnvilConfiguration: Sendable {
             bcryptCost = UInt8(try Self.integer(value, name: "ANVIL_BCRYPT_COST", in: 4...31))
         }
         if let value = environment["ANVIL_MANIFESTS_DIR"], !value.isEmpty { manifestsDirectory = value }
+        if let value = environment["ANVIL_EMBEDDING_MODEL"], !value.isEmpty { embeddingModel = value }
         if let value = environment["ANVIL_CHAT_TOKEN_LIMIT"] {
             chatTokenLimit = try Self.integer(
                 value, name: "ANVIL_CHAT_TOKEN_LIMIT", in: 1...ChatRules.maximumTokenLimit)

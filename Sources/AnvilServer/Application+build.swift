@@ -49,18 +49,24 @@ public func buildApplication(
     let usageBatcher: UsageBatcher
     let router: Router<AnvilRequestContext>
     do {
+        models = ModelRouter(
+            providers: makeProviders(providerSettings, httpClient: httpClient, logger: logger),
+            manifest: manifest,
+            logger: logger
+        )
+        let embedder = try configuration.embeddingModel.map { model in
+            // Checked at startup, so a misspelt model fails here rather than on the first upload.
+            _ = try models.resolve(model)
+            return RouterEmbedder(router: models, model: model)
+        }
         serverTools = try await ServerTools.load(
             configuration: configuration,
             store: store,
             logger: logger,
             plugins: pluginTypes,
             declaredTools: declaredTools,
-            extraTools: extraTools
-        )
-        models = ModelRouter(
-            providers: makeProviders(providerSettings, httpClient: httpClient, logger: logger),
-            manifest: manifest,
-            logger: logger
+            extraTools: extraTools,
+            embedder: embedder
         )
         runs = ChatRunService(
             store: store,
@@ -176,6 +182,28 @@ func buildRouter(
         usageBatcher: usageBatcher
     ).addRoutes(to: openAI)
     return router
+}
+
+/// Embeds texts with the configured embedding model through the router, with the server's own provider keys.
+struct RouterEmbedder: TextEmbedder {
+    let router: ModelRouter
+    let model: String
+
+    func embed(_ texts: [String]) async throws -> [[Float]] {
+        guard !texts.isEmpty else { return [] }
+        var vectors: [[Float]] = []
+        var start = 0
+        while start < texts.count {
+            let batch = Array(texts[start..<min(start + 64, texts.count)])
+            start += batch.count
+            let response = try await router.embed(EmbeddingRequest(model: model, inputs: batch), model: model)
+            guard response.vectors.count == batch.count else {
+                throw ProviderError.invalidResponse("asked for \(batch.count) embeddings, got \(response.vectors.count)")
+            }
+            vectors += response.vectors
+        }
+        return vectors
+    }
 }
 
 /// The tools every server has, whatever plugins are compiled in.

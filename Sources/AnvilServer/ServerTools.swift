@@ -23,13 +23,15 @@ public struct ServerTools: Sendable {
         logger: Logger,
         plugins pluginTypes: [any ToolPlugin.Type],
         declaredTools: [any DeclaredToolLoader],
-        extraTools: [ToolRegistration] = []
+        extraTools: [ToolRegistration] = [],
+        embedder: (any TextEmbedder)? = nil
     ) async throws -> ServerTools {
         let context = PluginContext(
             database: store.database,
             secretBox: store.secretBox,
             environment: configuration.providerEnvironment,
             dataDirectory: configuration.dataDirectory,
+            embedder: embedder,
             logger: logger
         )
         let manifestsDirectory = URL(fileURLWithPath: configuration.manifestsDirectory)

@@ -6,6 +6,7 @@ import Logging
 import ManifestTools
 import Memory
 import Notes
+import RAGSearch
 import WebBrowse
 
 /// The plugins compiled into this executable: the one place that lists them. Each is created from
@@ -15,6 +16,7 @@ enum CompiledPlugins {
         WebBrowsePlugin.self,
         NotesPlugin.self,
         MemoryPlugin.self,
+        RAGSearchPlugin.self,
     ]
 
     /// Readers of the tools declared in `manifests/tools/`.
