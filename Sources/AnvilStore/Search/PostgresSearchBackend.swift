@@ -70,15 +70,17 @@ struct PostgresSearchBackend: SearchBackend {
         guard !lexemes.isEmpty else { return [] }
         let quoted = lexemes.map(Self.tsqueryLexeme)
         let anyLexeme = quoted.joined(separator: " | ")
+        // The statistics are materialised: inlined, the planner would count each term's documents once per matching
+        // row instead of once per query.
         var sql: SQLQueryString = """
             WITH query_terms AS (
                 SELECT t.lexeme, t.q::tsquery AS q FROM unnest(\(bind: lexemes)::text[], \(bind: quoted)::text[]) AS t(lexeme, q)
             ),
-            corpus AS (
+            corpus AS MATERIALIZED (
                 SELECT COUNT(*)::float8 AS n, COALESCE(AVG(term_count), 0)::float8 AS average_length
                 FROM search_entries WHERE collection = \(bind: query.collection) AND owner_id = \(bind: query.ownerID)
             ),
-            frequencies AS (
+            frequencies AS MATERIALIZED (
                 SELECT query_terms.lexeme, (
                     SELECT COUNT(*) FROM search_entries AS d
                     WHERE d.collection = \(bind: query.collection) AND d.owner_id = \(bind: query.ownerID)
