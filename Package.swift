@@ -15,6 +15,7 @@ let package = Package(
         .library(name: "AnvilProviders", targets: ["AnvilProviders"]),
         .library(name: "AnvilServer", targets: ["AnvilServer"]),
         .library(name: "RAGSearch", targets: ["RAGSearch"]),
+        .executable(name: "anvil-bench-retrieval", targets: ["anvil-bench-retrieval"]),
     ],
     dependencies: [
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
@@ -199,6 +200,19 @@ let package = Package(
         .testTarget(
             name: "RAGSearchTests",
             dependencies: ["RAGSearch", "AnvilTestSupport"],
+            swiftSettings: swiftSettings
+        ),
+        .executableTarget(
+            name: "anvil-bench-retrieval",
+            dependencies: [
+                "AnvilCore",
+                "AnvilStore",
+                "AnvilProviders",
+                "RAGSearch",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Benchmarks/Retrieval",
             swiftSettings: swiftSettings
         ),
         .testTarget(
