@@ -16,6 +16,7 @@ let package = Package(
         .library(name: "AnvilServer", targets: ["AnvilServer"]),
         .library(name: "AnvilPluginKit", targets: ["AnvilPluginKit"]),
         .library(name: "RAGSearch", targets: ["RAGSearch"]),
+        .executable(name: "anvil-bench-retrieval", targets: ["anvil-bench-retrieval"]),
     ],
     dependencies: [
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
@@ -193,6 +194,7 @@ let package = Package(
                 "AnvilPluginKit",
                 "Memory",
                 "Notes",
+                "RAGSearch",
                 "AnvilTestSupport",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "OpenAPIKit", package: "OpenAPIKit"),
@@ -304,6 +306,19 @@ let package = Package(
                 .product(name: "SQLKit", package: "sql-kit"),
             ],
             path: "Plugins/Memory",
+            swiftSettings: swiftSettings
+        ),
+        .executableTarget(
+            name: "anvil-bench-retrieval",
+            dependencies: [
+                "AnvilCore",
+                "AnvilStore",
+                "AnvilProviders",
+                "RAGSearch",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Benchmarks/Retrieval",
             swiftSettings: swiftSettings
         ),
         .testTarget(

@@ -142,6 +142,9 @@ public struct DocumentLibrary: Sendable {
         guard (1...Self.maxResults).contains(request.k) else {
             throw RAGSearchError.invalidRequest("k must be between 1 and \(Self.maxResults)")
         }
+        if embedder == nil, let mode = request.mode, mode != .fullText {
+            throw RAGSearchError.invalidRequest("\(mode.rawValue) search needs an embedding model; none is configured")
+        }
         var query = SearchQuery(
             collection: Self.collection, ownerID: ownerID, text: request.query, limit: request.k,
             groupIDs: request.documentIDs, mode: request.mode)

@@ -83,9 +83,11 @@ struct DocumentsController {
         guard let file = parts.first(where: { $0.name == "file" }) else {
             throw APIError.invalidField("file", "A multipart upload needs a part named 'file'.")
         }
-        let title = parts.first { $0.name == "title" }.map { String(decoding: $0.body, as: UTF8.self) }
+        let title =
+            parts.first { $0.name == "title" }.map { String(decoding: $0.body, as: UTF8.self) }
             ?? file.filename ?? ""
-        let mimeType = parts.first { $0.name == "mime_type" }.map { String(decoding: $0.body, as: UTF8.self) }
+        let mimeType =
+            parts.first { $0.name == "mime_type" }.map { String(decoding: $0.body, as: UTF8.self) }
             ?? file.contentType ?? Self.mediaType(forFilename: file.filename)
         var metadata: JSONValue = .object([:])
         if let part = parts.first(where: { $0.name == "metadata" }) {
@@ -140,7 +142,9 @@ struct DocumentsController {
             let pair = piece.split(separator: "=", maxSplits: 1).map { $0.trimmingCharacters(in: .whitespaces) }
             guard pair.count == 2, pair[0].lowercased() == name else { continue }
             var value = pair[1]
-            if value.hasPrefix("\""), value.hasSuffix("\""), value.count >= 2 { value = String(value.dropFirst().dropLast()) }
+            if value.hasPrefix("\""), value.hasSuffix("\""), value.count >= 2 {
+                value = String(value.dropFirst().dropLast())
+            }
             return value
         }
         return nil
@@ -178,12 +182,14 @@ struct DocumentsController {
             throw APIError.notFound("Document")
         }
         var headers: HTTPFields = [.contentType: content.mimeType]
-        let safeName = String(content.title.unicodeScalars.filter { $0.isASCII && $0.value >= 0x20 && $0 != "\"" && $0 != "\\" })
+        let safeName = String(
+            content.title.unicodeScalars.filter { $0.isASCII && $0.value >= 0x20 && $0 != "\"" && $0 != "\\" })
         headers[.contentDisposition] = "attachment; filename=\"\(safeName.isEmpty ? "document" : safeName)\""
         return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: content.data)))
     }
 
-    @Sendable func reindex(_ request: Request, context: AnvilRequestContext) async throws -> JSONResponse<DocumentBody> {
+    @Sendable func reindex(_ request: Request, context: AnvilRequestContext) async throws -> JSONResponse<DocumentBody>
+    {
         let user = try context.requireUser()
         let id = try context.pathParameter("id")
         let document = try await mapped { try await library.reindex(documentID: id, ownerID: user.id) }
@@ -198,7 +204,9 @@ struct DocumentsController {
         return Response(status: .noContent)
     }
 
-    @Sendable func search(_ request: Request, context: AnvilRequestContext) async throws -> JSONResponse<DocumentSearchBody> {
+    @Sendable func search(_ request: Request, context: AnvilRequestContext) async throws -> JSONResponse<
+        DocumentSearchBody
+    > {
         let user = try context.requireUser()
         let body = try await request.decodeJSON(as: SearchRequest.self, context: context)
         let query = body.query.trimmingCharacters(in: .whitespacesAndNewlines)
@@ -222,7 +230,8 @@ struct DocumentsController {
         } catch let error as RAGSearchError {
             switch error {
             case .documentNotFound: throw APIError.notFound("Document")
-            case .invalidRequest(let reason): throw APIError.invalidRequest(reason.prefix(1).uppercased() + reason.dropFirst() + ".")
+            case .invalidRequest(let reason):
+                throw APIError.invalidRequest(reason.prefix(1).uppercased() + reason.dropFirst() + ".")
             case .unsupportedMediaType(let type):
                 throw APIError(
                     status: .unsupportedMediaType, code: "unsupported_media_type",
@@ -232,7 +241,9 @@ struct DocumentsController {
                     status: .unsupportedMediaType, code: "unsupported_media_type",
                     message: "This server cannot read that type of document: \(tool) is not installed.")
             case .extractionFailed(let reason):
-                throw APIError(status: .unprocessableContent, code: "unreadable_document", message: "Could not read the document: \(reason).")
+                throw APIError(
+                    status: .unprocessableContent, code: "unreadable_document",
+                    message: "Could not read the document: \(reason).")
             }
         }
     }

@@ -60,7 +60,8 @@ public struct RAGSearchPlugin: ToolPlugin {
         var passages: [String] = []
         var citations: [JSONValue] = []
         for result in results {
-            let passage = "[\(passages.count + 1)] \(result.documentTitle)"
+            let passage =
+                "[\(passages.count + 1)] \(result.documentTitle)"
                 + (result.section.map { " — \($0)" } ?? "") + "\n\(result.text)"
             guard passage.count <= budget else { break }
             budget -= passage.count
@@ -117,10 +118,14 @@ struct SearchDocumentsTool: Tool {
                 "type": "object",
                 "properties": [
                     "query": ["type": "string", "minLength": 1, "description": "What to look for."],
-                    "k": ["type": "integer", "minimum": 1, "maximum": 20, "default": 5,
-                          "description": "How many passages."],
-                    "document_ids": ["type": "array", "items": ["type": "string"],
-                                     "description": "Only these documents."],
+                    "k": [
+                        "type": "integer", "minimum": 1, "maximum": 20, "default": 5,
+                        "description": "How many passages.",
+                    ],
+                    "document_ids": [
+                        "type": "array", "items": ["type": "string"],
+                        "description": "Only these documents.",
+                    ],
                 ],
                 "required": ["query"],
             ]

@@ -198,7 +198,8 @@ struct RouterEmbedder: TextEmbedder {
             start += batch.count
             let response = try await router.embed(EmbeddingRequest(model: model, inputs: batch), model: model)
             guard response.vectors.count == batch.count else {
-                throw ProviderError.invalidResponse("asked for \(batch.count) embeddings, got \(response.vectors.count)")
+                throw ProviderError.invalidResponse(
+                    "asked for \(batch.count) embeddings, got \(response.vectors.count)")
             }
             vectors += response.vectors
         }

@@ -4,6 +4,7 @@ import AnvilTestSupport
 import Foundation
 import Memory
 import Notes
+import RAGSearch
 import Testing
 
 @Suite("Notes and memories through the API and the agent loop")
@@ -165,6 +166,103 @@ struct KnowledgePluginTests {
             let otherRecall = try await api.send(
                 .post, "/api/v1/tools/recall/invoke", json: ["arguments": ["query": "peanuts"]], auth: other.auth)
             #expect(otherRecall["content"] == "Nothing remembered about that.")
+        }
+    }
+}
+
+@Suite("Documents through the API, the search tool and use_rag")
+struct DocumentPluginTests {
+    static let guide = """
+        # Boiler manual
+
+        ## Resetting the boiler
+        Hold the reset button for five seconds until the green light blinks twice.
+
+        ## Bleeding radiators
+        Turn the radiator key a quarter turn and close it when water appears.
+        """
+
+    @Test(
+        "upload (JSON and multipart), search with offsets, cite in use_rag answers, scoped to the owner",
+        arguments: TestDatabase.available)
+    func documents(engine: TestDatabase) async throws {
+        try await withTestApp(engine, plugins: [RAGSearchPlugin.self]) { api in
+            let alice = try await api.register()
+            let bob = try await api.register()
+            let uploaded = try await api.send(
+                .post, "/api/v1/documents",
+                json: ["title": "Boiler manual", "content": .string(Self.guide), "mime_type": "text/markdown"],
+                auth: alice.auth)
+            #expect(uploaded.status == .created, "\(uploaded.text)")
+            let documentID = try #require(uploaded["id"]?.stringValue)
+
+            let boundary = "anvil-test-boundary"
+            let multipart = [
+                "--\(boundary)",
+                "Content-Disposition: form-data; name=\"file\"; filename=\"garden.txt\"",
+                "Content-Type: text/plain",
+                "",
+                "Water the tomatoes every evening in July.",
+                "--\(boundary)--",
+                "",
+            ].joined(separator: "\r\n")
+            let file = try await api.send(
+                .post, "/api/v1/documents", rawBody: multipart, auth: alice.auth,
+                headers: [.contentType: "multipart/form-data; boundary=\(boundary)"])
+            #expect(file.status == .created, "\(file.text)")
+            #expect(file["title"] == "garden.txt")
+
+            let listed = try await api.send(.get, "/api/v1/documents", auth: alice.auth)
+            #expect(listed["total"] == 2)
+            #expect(try await api.send(.get, "/api/v1/documents", auth: bob.auth)["total"] == 0)
+
+            let search = try await api.send(
+                .post, "/api/v1/documents/search", json: ["query": "reset button", "k": 3], auth: alice.auth)
+            let first = try #require(search["data"]?.arrayValue?.first?.objectValue)
+            #expect(first["document_id"]?.stringValue == documentID)
+            let start = try #require(
+                first["start_offset"].flatMap { if case .integer(let n) = $0 { Int(n) } else { nil } })
+            let end = try #require(first["end_offset"].flatMap { if case .integer(let n) = $0 { Int(n) } else { nil } })
+            let scalars = Array(Self.guide.unicodeScalars)
+            #expect(String(String.UnicodeScalarView(scalars[start..<end])) == first["text"]?.stringValue)
+            let bobSearch = try await api.send(
+                .post, "/api/v1/documents/search", json: ["query": "reset button"], auth: bob.auth)
+            #expect(bobSearch["data"]?.arrayValue?.isEmpty == true)
+
+            let tool = try await api.send(
+                .post, "/api/v1/tools/search_documents/invoke", json: ["arguments": ["query": "radiator key"]],
+                auth: alice.auth)
+            #expect(tool["content"]?.stringValue?.hasPrefix("[1] Boiler manual") == true, "\(tool.text)")
+
+            let chat = try await api.send(.post, "/api/v1/chats", json: ["title": "boiler"], auth: alice.auth)
+            let chatID = try #require(chat["id"]?.stringValue)
+            let sent = try await api.send(
+                .post, "/api/v1/chats/\(chatID)/messages",
+                json: ["content": "How do I reset the boiler?", "use_rag": true, "tools": []], auth: alice.auth)
+            #expect(sent.status == .ok, "\(sent.text)")
+            let answer = try #require(sent["messages"]?.arrayValue?.last?.objectValue)
+            let citation = try #require(answer["metadata"]?.objectValue?["citations"]?.arrayValue?.first?.objectValue)
+            #expect(citation["number"] == 1)
+            #expect(citation["document_id"]?.stringValue == documentID)
+            let stored = try await api.send(.get, "/api/v1/chats/\(chatID)/messages", auth: alice.auth)
+            let storedAnswer = stored["data"]?.arrayValue?.last?.objectValue
+            #expect(
+                storedAnswer?["metadata"]?.objectValue?["citations"] != nil, "citations are stored with the message")
+
+            let download = try await api.send(.get, "/api/v1/documents/\(documentID)/content", auth: alice.auth)
+            #expect(download.text == Self.guide)
+            #expect(try await api.send(.get, "/api/v1/documents/\(documentID)", auth: bob.auth).status == .notFound)
+            #expect(
+                try await api.send(.post, "/api/v1/documents/\(documentID)/reindex", auth: alice.auth).status == .ok)
+            let unsupported = try await api.send(
+                .post, "/api/v1/documents", json: ["title": "x", "content": "y", "mime_type": "image/png"],
+                auth: alice.auth)
+            #expect(unsupported.status == .unsupportedMediaType)
+            #expect(
+                try await api.send(.delete, "/api/v1/documents/\(documentID)", auth: alice.auth).status == .noContent)
+            let after = try await api.send(
+                .post, "/api/v1/documents/search", json: ["query": "reset button"], auth: alice.auth)
+            #expect(after["data"]?.arrayValue?.isEmpty == true)
         }
     }
 }

@@ -48,7 +48,7 @@ struct TestAPI {
             headers[.contentType] = "application/json"
         } else if let rawBody {
             body = ByteBuffer(string: rawBody)
-            headers[.contentType] = "application/json"
+            if headers[.contentType] == nil { headers[.contentType] = "application/json" }
         }
         switch auth {
         case .bearer(let token): headers[.authorization] = "Bearer \(token)"

@@ -158,6 +158,9 @@ struct DocumentLibraryTests {
             await #expect(throws: RAGSearchError.self) {
                 try await library.search(DocumentSearchRequest(query: "x", k: 0), ownerID: owner)
             }
+            await #expect(throws: RAGSearchError.self) {
+                try await library.search(DocumentSearchRequest(query: "x", mode: .hybrid), ownerID: owner)
+            }
             #expect(try await library.list(ownerID: owner).isEmpty)
             // An empty document is stored with no chunks, and any query text is fine.
             let empty = try await library.ingest(DocumentUpload(title: "Empty", text: ""), ownerID: owner)

@@ -5,7 +5,7 @@ import SQLKit
 ///
 /// `ts_rank_cd` ranks by cover density and ignores how rare a word is across documents, which costs a lot of
 /// retrieval quality; so candidates are found through the GIN index (any query word), and scored with Lucene's
-/// BM25 from the owner's own statistics: document frequencies counted through the same index, document lengths
+/// BM25 from the owner's own statistics: document frequencies counted over the same candidates, document lengths
 /// stored by the trigger.
 struct PostgresSearchBackend: SearchBackend {
     /// BM25 parameters; the same as SQLite FTS5's fixed ones, so both engines rank alike.
@@ -68,35 +68,26 @@ struct PostgresSearchBackend: SearchBackend {
             """
         ).all(decodingColumn: "lexeme", as: String.self).sorted()
         guard !lexemes.isEmpty else { return [] }
-        let quoted = lexemes.map(Self.tsqueryLexeme)
-        let anyLexeme = quoted.joined(separator: " | ")
+        let anyLexeme = lexemes.map(Self.tsqueryLexeme).joined(separator: " | ")
+        // `matches` holds, for every entry of the owner's collection that contains a query word, the frequency of
+        // each query word in it: the tsvector is cut down to the query's lexemes in C (every lexeme weighted D,
+        // the query's ones A, then only A kept) before it is unnested. The same rows give the document
+        // frequencies, so no term is counted twice. Both are materialised, so each is computed once per query.
         var sql: SQLQueryString = """
-            WITH query_terms AS (
-                SELECT t.lexeme, t.q::tsquery AS q FROM unnest(\(bind: lexemes)::text[], \(bind: quoted)::text[]) AS t(lexeme, q)
-            ),
-            corpus AS (
+            WITH corpus AS MATERIALIZED (
                 SELECT COUNT(*)::float8 AS n, COALESCE(AVG(term_count), 0)::float8 AS average_length
                 FROM search_entries WHERE collection = \(bind: query.collection) AND owner_id = \(bind: query.ownerID)
             ),
-            frequencies AS (
-                SELECT query_terms.lexeme, (
-                    SELECT COUNT(*) FROM search_entries AS d
-                    WHERE d.collection = \(bind: query.collection) AND d.owner_id = \(bind: query.ownerID)
-                    AND d.terms @@ query_terms.q
-                )::float8 AS df
-                FROM query_terms
-            ),
-            matches AS (
+            matches AS MATERIALIZED (
                 SELECT e.item_id, e.group_id, e.term_count, t.lexeme,
                     COALESCE(array_length(t.positions, 1), 1)::float8 AS tf
-                FROM search_entries AS e, unnest(e.terms) AS t
+                FROM search_entries AS e,
+                    unnest(ts_filter(setweight(setweight(e.terms, 'D'), 'A', \(bind: lexemes)::text[]), '{a}')) AS t
                 WHERE e.collection = \(bind: query.collection) AND e.owner_id = \(bind: query.ownerID)
-                AND e.terms @@ \(bind: anyLexeme)::tsquery AND t.lexeme = ANY(\(bind: lexemes)::text[])
-            """
-        if let groups = query.groupIDs {
-            sql += " AND e.group_id = ANY(\(bind: groups)::text[])"
-        }
-        sql += """
+                AND e.terms @@ \(bind: anyLexeme)::tsquery
+            ),
+            frequencies AS MATERIALIZED (
+                SELECT lexeme, COUNT(*)::float8 AS df FROM matches GROUP BY lexeme
             )
             SELECT m.item_id, m.group_id, SUM(
                 ln(1 + (c.n - f.df + 0.5) / (f.df + 0.5))
@@ -104,7 +95,12 @@ struct PostgresSearchBackend: SearchBackend {
                 / (m.tf + \(literal: Self.k1) * (1 - \(literal: Self.b) + \(literal: Self.b) * m.term_count / GREATEST(c.average_length, 1)))
             ) AS score
             FROM matches AS m JOIN frequencies AS f ON f.lexeme = m.lexeme CROSS JOIN corpus AS c
-            GROUP BY m.item_id, m.group_id
+            """
+        if let groups = query.groupIDs {
+            sql += " WHERE m.group_id = ANY(\(bind: groups)::text[])"
+        }
+        sql += """
+             GROUP BY m.item_id, m.group_id
             ORDER BY score DESC, m.item_id
             LIMIT \(bind: limit)
             """
