@@ -72,7 +72,12 @@ enum MCPSession {
         let fromServer = try FileDescriptor.pipe()
         _ = fcntl(toServer.writeEnd.rawValue, F_SETFD, FD_CLOEXEC)
         _ = fcntl(fromServer.readEnd.rawValue, F_SETFD, FD_CLOEXEC)
-        defer {
+        // The transport's read loop polls its descriptor until it is disconnected. It must be disconnected before
+        // the descriptors are closed: a closed number is soon reused by another socket, which a loop still
+        // running would read from.
+        let transport = StdioTransport(input: fromServer.readEnd, output: toServer.writeEnd, logger: logger)
+        func closeDescriptors() async {
+            await transport.disconnect()
             try? toServer.writeEnd.close()
             try? fromServer.readEnd.close()
         }
@@ -82,28 +87,34 @@ enum MCPSession {
         var options = PlatformOptions()
         options.teardownSequence = [.gracefulShutDown(allowedDurationToNextStep: .seconds(2))]
         let name = declaration.name
-        let result = try await Subprocess.run(
-            executable,
-            arguments: Arguments(arguments),
-            environment: .inherit.updating(variables),
-            workingDirectory: workingDirectory.map { FilePath($0) },
-            platformOptions: options,
-            input: .fileDescriptor(toServer.readEnd, closeAfterSpawningProcess: true),
-            output: .fileDescriptor(fromServer.writeEnd, closeAfterSpawningProcess: true),
-            error: .discarded
-        ) { _ in
-            let transport = StdioTransport(input: fromServer.readEnd, output: toServer.writeEnd, logger: logger)
-            let client = Client(name: "anvil", version: clientVersion)
-            do {
-                try await withTimeout(declaration.startupTimeout, name: name) {
-                    _ = try await client.connect(transport: transport)
+        let result: ExecutionResult<Void, FileDescriptorOutput, DiscardedOutput>
+        do {
+            result = try await Subprocess.run(
+                executable,
+                arguments: Arguments(arguments),
+                environment: .inherit.updating(variables),
+                workingDirectory: workingDirectory.map { FilePath($0) },
+                platformOptions: options,
+                input: .fileDescriptor(toServer.readEnd, closeAfterSpawningProcess: true),
+                output: .fileDescriptor(fromServer.writeEnd, closeAfterSpawningProcess: true),
+                error: .discarded
+            ) { _ in
+                let client = Client(name: "anvil", version: clientVersion)
+                do {
+                    try await withTimeout(declaration.startupTimeout, name: name) {
+                        _ = try await client.connect(transport: transport)
+                    }
+                    try await body(client)
+                } catch {
+                    await client.disconnect()
+                    throw error
                 }
-                try await body(client)
-            } catch {
-                await client.disconnect()
-                throw error
             }
+        } catch {
+            await closeDescriptors()
+            throw error
         }
+        await closeDescriptors()
         return "the process exited (\(result.terminationStatus))"
     }
 
