@@ -37,7 +37,7 @@ public struct MemoryPlugin: ToolPlugin {
 
     public init(configuration: Configuration, context: PluginContext) {
         self.configuration = configuration
-        self.store = MemoryStore(database: context.database)
+        self.store = MemoryStore(database: context.database, embedder: context.embedder)
     }
 
     public var tools: [any Tool] { [RememberTool(memories: self), RecallTool(memories: self)] }

@@ -10,10 +10,13 @@ public struct MemoryStore: Sendable {
 
     let database: Database
     let index: SearchIndex
+    /// When set, memories are embedded as they are written and searches fuse vector and full-text rankings.
+    let embedder: (any TextEmbedder)?
 
-    public init(database: Database) {
+    public init(database: Database, embedder: (any TextEmbedder)? = nil) {
         self.database = database
         self.index = SearchIndex(database: database)
+        self.embedder = embedder
     }
 
     static let migrations: [Migration] = [
@@ -33,6 +36,8 @@ public struct MemoryStore: Sendable {
     ]
 
     public func create(_ memory: Memory) async throws {
+        // Embedded before the transaction opens, so a slow model never holds the database.
+        let embedding = try await embedder?.embed([memory.content]).first
         try await database.transaction { db in
             try await db.insert(into: "memories").model(try MemoryRow(memory)).run()
             try await index.upsert(
@@ -41,7 +46,8 @@ public struct MemoryStore: Sendable {
                         collection: Self.collection,
                         ownerID: memory.ownerID,
                         itemID: memory.id,
-                        text: memory.content
+                        text: memory.content,
+                        embedding: embedding
                     )
                 ],
                 on: db
@@ -95,6 +101,7 @@ public struct MemoryStore: Sendable {
                 collection: Self.collection,
                 ownerID: ownerID,
                 text: query,
+                embedding: try await embedder?.embed([query]).first,
                 limit: type == nil ? limit : min(limit * 4, 200)
             )
         )

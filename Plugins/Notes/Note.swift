@@ -41,8 +41,9 @@ public enum NoteRules {
     public static let maxTitleLength = 200
     public static let maxTags = 20
     public static let maxTagLength = 40
-    /// Letters, digits, `-`, `_` and `.`, so tags work as filters in a URL without escaping surprises.
-    public static let tagPattern = "^[\\p{L}\\p{N}_.-]{1,40}$"
+    /// ASCII letters, digits, `-`, `_` and `.`, so tags work as filters in a URL without escaping surprises and
+    /// every JSON Schema engine reads the pattern the same way.
+    public static let tagPattern = "^[A-Za-z0-9_.-]{1,40}$"
 
     /// Trimmed title; an empty one is made from the content's first line.
     static func title(_ title: String?, content: String) throws -> String {
@@ -74,12 +75,12 @@ public enum NoteRules {
             let normalized = tag.trimmingCharacters(in: .whitespaces).lowercased()
             guard !normalized.isEmpty, normalized.count <= maxTagLength,
                 normalized.unicodeScalars.allSatisfy({
-                    CharacterSet.alphanumerics.contains($0) || "_.-".unicodeScalars.contains($0)
+                    ("a"..."z").contains($0) || ("0"..."9").contains($0) || "_.-".unicodeScalars.contains($0)
                 })
             else {
                 throw NoteError.invalid(
                     "tags",
-                    "Tag '\(tag)' must be 1 to \(maxTagLength) letters, digits, '_', '.' or '-'."
+                    "Tag '\(tag)' must be 1 to \(maxTagLength) ASCII letters, digits, '_', '.' or '-'."
                 )
             }
             if !result.contains(normalized) { result.append(normalized) }

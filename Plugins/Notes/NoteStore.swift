@@ -10,10 +10,13 @@ public struct NoteStore: Sendable {
 
     let database: Database
     let index: SearchIndex
+    /// When set, notes are embedded as they are written and searches fuse vector and full-text rankings.
+    let embedder: (any TextEmbedder)?
 
-    public init(database: Database) {
+    public init(database: Database, embedder: (any TextEmbedder)? = nil) {
         self.database = database
         self.index = SearchIndex(database: database)
+        self.embedder = embedder
     }
 
     static let migrations: [Migration] = [
@@ -41,10 +44,11 @@ public struct NoteStore: Sendable {
     ]
 
     public func create(_ note: Note) async throws {
+        let entry = try await entry(for: note)
         try await database.transaction { db in
             try await db.insert(into: "notes").model(try NoteRow(note)).run()
             try await writeTags(of: note, on: db)
-            try await index.upsert([entry(for: note)], on: db)
+            try await index.upsert([entry], on: db)
         }
     }
 
@@ -78,7 +82,8 @@ public struct NoteStore: Sendable {
 
     /// Saves `note`'s fields; returns `false` when the owner has no such note.
     public func update(_ note: Note) async throws -> Bool {
-        try await database.transaction { db in
+        let entry = try await entry(for: note)
+        return try await database.transaction { db in
             let row = try NoteRow(note)
             let updated = try await db.update("notes")
                 .set("title", to: row.title).set("content", to: row.content).set("tags", to: row.tags)
@@ -88,7 +93,7 @@ public struct NoteStore: Sendable {
             guard updated != nil else { return false }
             try await db.delete(from: "note_tags").where("note_id", .equal, note.id).run()
             try await writeTags(of: note, on: db)
-            try await index.upsert([entry(for: note)], on: db)
+            try await index.upsert([entry], on: db)
             return true
         }
     }
@@ -108,8 +113,9 @@ public struct NoteStore: Sendable {
 
     /// The owner's notes that best match `query`, best first, with their scores.
     public func search(ownerID: String, query: String, limit: Int) async throws -> [(note: Note, score: Double)] {
+        let embedding = try await embedder?.embed([query]).first
         let hits = try await index.search(
-            SearchQuery(collection: Self.collection, ownerID: ownerID, text: query, limit: limit))
+            SearchQuery(collection: Self.collection, ownerID: ownerID, text: query, embedding: embedding, limit: limit))
         guard !hits.isEmpty else { return [] }
         let notes = try await database.withConnection { db in
             try await db.select().column("*").from("notes")
@@ -127,13 +133,15 @@ public struct NoteStore: Sendable {
         try await insert.run()
     }
 
-    private func entry(for note: Note) -> SearchEntry {
+    /// The index entry of `note`, embedded before any transaction opens so a slow model never holds the database.
+    private func entry(for note: Note) async throws -> SearchEntry {
         SearchEntry(
             collection: Self.collection,
             ownerID: note.ownerID,
             itemID: note.id,
             title: note.title,
-            text: note.searchText
+            text: note.searchText,
+            embedding: try await embedder?.embed([note.title + "\n" + note.searchText]).first
         )
     }
 }

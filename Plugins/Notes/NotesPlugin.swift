@@ -33,7 +33,7 @@ public struct NotesPlugin: ToolPlugin {
 
     public init(configuration: Configuration, context: PluginContext) {
         self.configuration = configuration
-        self.store = NoteStore(database: context.database)
+        self.store = NoteStore(database: context.database, embedder: context.embedder)
     }
 
     public var tools: [any Tool] {

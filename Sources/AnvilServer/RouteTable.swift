@@ -21,6 +21,9 @@ struct RouteTable: Sendable {
     }
 
     /// The methods allowed on `path`, sorted; `nil` when no route has this path.
+    ///
+    /// Where a literal segment and a parameter both match (`/documents/search` and `/documents/{id}`), the literal
+    /// wins, as it does in the router: the request is served by the literal route or not at all.
     func allowedMethods(for path: String) -> [String]? {
         let segments = path.split(separator: "/")
         let matching = routes.filter { route in
@@ -30,6 +33,9 @@ struct RouteTable: Sendable {
                 }
         }
         guard !matching.isEmpty else { return nil }
-        return matching.reduce(into: Set<String>()) { $0.formUnion($1.methods) }.sorted()
+        let specificity = { (route: Route) in route.segments.map { $0.hasPrefix("{") ? 0 : 1 } }
+        let best = matching.map(specificity).max { $0.lexicographicallyPrecedes($1) } ?? []
+        return matching.filter { specificity($0) == best }
+            .reduce(into: Set<String>()) { $0.formUnion($1.methods) }.sorted()
     }
 }

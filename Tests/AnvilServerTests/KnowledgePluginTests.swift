@@ -72,6 +72,43 @@ struct KnowledgePluginTests {
         }
     }
 
+    @Test(
+        "with an embedding model, notes, memories and documents are embedded and searched by both rankings",
+        arguments: TestDatabase.available)
+    func hybridSearch(engine: TestDatabase) async throws {
+        try await withTestApp(
+            engine,
+            plugins: [NotesPlugin.self, MemoryPlugin.self, RAGSearchPlugin.self],
+            configure: { $0.embeddingModel = "local:anvil-embed" }
+        ) { api in
+            let session = try await api.register()
+            _ = try await api.send(
+                .post, "/api/v1/notes", json: ["content": "Sourdough starter needs feeding daily"], auth: session.auth)
+            _ = try await api.send(
+                .post, "/api/v1/memories", json: ["content": "Bakes sourdough on weekends"], auth: session.auth)
+            _ = try await api.send(
+                .post, "/api/v1/documents", json: ["title": "Bread", "content": "Sourdough rises slowly overnight."],
+                auth: session.auth)
+            let notes = try await api.send(.get, "/api/v1/notes/search?q=sourdough", auth: session.auth)
+            #expect(notes["data"]?.arrayValue?.count == 1, "\(notes.text)")
+            let memories = try await api.send(
+                .post, "/api/v1/memories/search", json: ["query": "sourdough"], auth: session.auth)
+            #expect(memories["data"]?.arrayValue?.count == 1)
+            let vectorOnly = try await api.send(
+                .post, "/api/v1/documents/search", json: ["query": "sourdough overnight"], auth: session.auth)
+            #expect(vectorOnly["data"]?.arrayValue?.first?.objectValue?["document_title"] == "Bread")
+        }
+    }
+
+    @Test("an embedding model that is not configured stops startup", arguments: TestDatabase.available)
+    func unknownEmbeddingModel(engine: TestDatabase) async throws {
+        await #expect(throws: (any Error).self) {
+            try await withTestApp(
+                engine, plugins: [NotesPlugin.self], configure: { $0.embeddingModel = "nowhere:model" }
+            ) { _ in }
+        }
+    }
+
     @Test("the model creates and finds notes through its tools", arguments: TestDatabase.available)
     func notesThroughTools(engine: TestDatabase) async throws {
         try await withTestApp(engine, plugins: [NotesPlugin.self]) { api in

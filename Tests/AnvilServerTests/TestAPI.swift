@@ -126,10 +126,12 @@ func withTestApp(
     setup: TestingSetup = .router,
     plugins: [any ToolPlugin.Type],
     manifests: [String: String] = [:],
+    configure: (inout AnvilConfiguration) -> Void = { _ in },
     _ body: @Sendable (TestAPI) async throws -> Void
 ) async throws {
     let sandbox = try await engine.makeSandbox()
-    let configuration = testConfiguration(sandbox: sandbox)
+    var configuration = testConfiguration(sandbox: sandbox)
+    configure(&configuration)
     do {
         for (path, text) in manifests {
             let url = URL(fileURLWithPath: configuration.manifestsDirectory).appendingPathComponent(path)
