@@ -2,6 +2,7 @@ import AnvilCore
 import AnvilPluginKit
 import AnvilServer
 import AnvilStore
+import Calendar
 import Logging
 import ManifestTools
 import WebBrowse
@@ -10,7 +11,8 @@ import WebBrowse
 /// `manifests/plugins/<id>.yaml`, or with its defaults when that file does not exist.
 enum CompiledPlugins {
     static let all: [any ToolPlugin.Type] = [
-        WebBrowsePlugin.self
+        WebBrowsePlugin.self,
+        CalendarPlugin.self,
     ]
 
     /// Readers of the tools declared in `manifests/tools/`.
