@@ -46,7 +46,9 @@ public struct EventTiming: Sendable, Hashable {
         let duration = end.timeIntervalSince(start)
         let excluded = Set(exceptions.map { Int($0.timeIntervalSince1970.rounded()) })
 
-        forEachStart(firstLocal: firstLocal, before: range.upperBound) { local, instant in
+        // Occurrences starting this early cannot reach the range.
+        let earliest = range.lowerBound.addingTimeInterval(-max(duration, Double(lengthInDays) * 86400) - 2 * 86400)
+        forEachStart(firstLocal: firstLocal, from: earliest, before: range.upperBound) { local, instant in
             let occurrenceEnd =
                 allDay
                 ? LocalDateTime(date: local.date.adding(days: lengthInDays), secondOfDay: 0).instant(in: timeZone)
@@ -69,6 +71,7 @@ public struct EventTiming: Sendable, Hashable {
     /// including those an exception later removes, as RFC 5545 says.
     private func forEachStart(
         firstLocal: LocalDateTime,
+        from earliest: Date,
         before limit: Date,
         _ body: (LocalDateTime, Date) -> Bool
     ) {
@@ -85,7 +88,22 @@ public struct EventTiming: Sendable, Hashable {
             }
         var emitted = 1
         let expander = RecurrenceExpander(rule: rule, first: firstLocal.date)
-        for period in 0..<Self.maximumPeriods {
+        // Without COUNT nothing depends on the periods before the range, so expansion starts just before it:
+        // listing next week of a daily event that began years ago costs the same as one that began yesterday.
+        var firstPeriod = 0
+        if rule.count == nil, earliest > start {
+            let day = LocalDateTime(earliest, in: timeZone).date
+            let first = firstLocal.date
+            let elapsed =
+                switch rule.frequency {
+                case .daily: (day.dayNumber - first.dayNumber) / rule.interval
+                case .weekly: (day.dayNumber - first.dayNumber) / (7 * rule.interval)
+                case .monthly: (day.year * 12 + day.month - first.year * 12 - first.month) / rule.interval
+                case .yearly: (day.year - first.year) / rule.interval
+                }
+            firstPeriod = max(0, elapsed - 1)
+        }
+        for period in firstPeriod..<(firstPeriod + Self.maximumPeriods) {
             guard let days = expander.candidates(period: period) else { return }
             for day in days where day > firstLocal.date {
                 let local = LocalDateTime(date: day, secondOfDay: firstLocal.secondOfDay)

@@ -235,3 +235,31 @@ struct FreeTimeTests {
             ])
     }
 }
+
+@Suite("Recurrence rules: old events")
+struct OldRecurrenceTests {
+    @Test("a daily event from 1990 and a weekly one from 2005 expand correctly in a range decades later")
+    func skipsAhead() throws {
+        let daily = LocalDateTime(date: CivilDate(year: 1990, month: 1, day: 1), hour: 7, minute: 0, second: 0)
+        let dailyTiming = EventTiming(
+            start: daily.instant(in: berlin), end: daily.instant(in: berlin).addingTimeInterval(600), timeZone: berlin,
+            rule: try RecurrenceRule(parsing: "FREQ=DAILY;INTERVAL=3"))
+        // 2026-11-30 is 13482 days after 1990-01-01, a multiple of three.
+        #expect(
+            try localStarts(dailyTiming, from: "2026-11-30T00:00:00Z", to: "2026-12-08T00:00:00Z") == [
+                "2026-11-30T07:00:00", "2026-12-03T07:00:00", "2026-12-06T07:00:00",
+            ])
+        let weekly = LocalDateTime(date: CivilDate(year: 2005, month: 3, day: 7), hour: 9, minute: 0, second: 0)
+        let weeklyTiming = EventTiming(
+            start: weekly.instant(in: berlin), end: weekly.instant(in: berlin).addingTimeInterval(3600),
+            timeZone: berlin, rule: try RecurrenceRule(parsing: "FREQ=WEEKLY;INTERVAL=2;BYDAY=MO,FR"))
+        let starts = try localStarts(weeklyTiming, from: "2026-03-23T00:00:00Z", to: "2026-04-06T00:00:00Z")
+        #expect(starts.count == 2)
+        #expect(starts.allSatisfy { $0.hasSuffix("T09:00:00") })
+        // Counted rules still start from the beginning.
+        let counted = EventTiming(
+            start: daily.instant(in: berlin), end: daily.instant(in: berlin).addingTimeInterval(600), timeZone: berlin,
+            rule: try RecurrenceRule(parsing: "FREQ=DAILY;COUNT=3"))
+        #expect(try localStarts(counted, from: "2026-01-01T00:00:00Z", to: "2026-02-01T00:00:00Z").isEmpty)
+    }
+}
