@@ -125,8 +125,16 @@ public struct CalDAVSync: Sendable {
                 continue
             }
             let existing = local.first { $0.remoteHref == item.href || $0.uid == draft.uid }
-            if let existing {
-                if existing.needsPush { continue }
+            if var existing {
+                if existing.needsPush {
+                    // The change made here wins; it overwrites the server's copy rather than adding a second one.
+                    if existing.remoteHref == nil {
+                        existing.remoteHref = item.href
+                        existing.remoteETag = item.etag
+                        try await store.update(existing)
+                    }
+                    continue
+                }
                 if existing.remoteHref == item.href, existing.remoteETag == item.etag, item.etag != nil { continue }
             }
             let (_, outcome) = try await service.upsert(draft, ownerID: ownerID, remote: (item.href, item.etag))

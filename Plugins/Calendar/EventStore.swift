@@ -199,8 +199,14 @@ public struct EventStore: Sendable {
 
     // MARK: - CalDAV
 
+    /// Stores the account. Pointing it at another calendar or user starts over: every event is local-only again
+    /// and is written to the new calendar at the next sync; new credentials for the same calendar keep the state.
     public func saveAccount(_ account: CalDAVAccount) async throws {
         try await database.transaction { db in
+            let previous = try await db.select().column("*").from("calendar_caldav_accounts")
+                .where("owner_id", .equal, account.ownerID)
+                .first(decoding: CalDAVAccountRow.self)
+            let sameCalendar = previous?.url == account.url && previous?.username == account.username
             try await db.delete(from: "calendar_caldav_accounts").where("owner_id", .equal, account.ownerID).run()
             try await db.insert(into: "calendar_caldav_accounts")
                 .columns(
@@ -213,7 +219,7 @@ public struct EventStore: Sendable {
                     SQLBind(account.updatedAt), SQLBind(account.updatedAt)
                 )
                 .run()
-            // A new server starts from nothing: what was synced with the old one is local-only again.
+            guard !sameCalendar else { return }
             try await db.update("calendar_events")
                 .set("remote_href", to: String?.none).set("remote_etag", to: String?.none)
                 .set("needs_push", to: true)

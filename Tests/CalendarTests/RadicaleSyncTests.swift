@@ -129,6 +129,15 @@ struct RadicaleSyncTests {
                 let titles = listed["data"]?.arrayValue?.compactMap { $0.objectValue?["title"]?.stringValue }
                 #expect(titles == ["Review", "From Radicale", "Review", "Review"])
 
+                // New credentials for the same calendar keep what was synced: nothing is written twice.
+                let again = try await api.send(
+                    .put, "/api/v1/calendar/caldav",
+                    json: [
+                        "url": .string(calendarURL), "username": .string(RadicaleServer.user),
+                        "password": .string(RadicaleServer.password),
+                    ],
+                    token: token)
+                #expect(again.status == .ok)
                 let third = try await api.send(.post, "/api/v1/calendar/caldav/sync", token: token)
                 #expect(third["pulled"] == 0 && third["pushed"] == 0 && third["updated_locally"] == 0, "\(third.text)")
             }
