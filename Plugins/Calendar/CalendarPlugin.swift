@@ -3,6 +3,7 @@ import AnvilPluginKit
 import AnvilStore
 import Hummingbird
 import Logging
+import ServiceLifecycle
 
 /// The `calendar` plugin: per-user events with time zones and recurrence, iCalendar import and export, a CalDAV
 /// backend, and the tools `list_events`, `create_event`, `update_event`, `delete_event` and `find_free_time`.
@@ -14,6 +15,13 @@ public struct CalendarPlugin: ToolPlugin {
     public struct Configuration: Decodable, Sendable {
         /// Whether CalDAV servers on loopback, private or link-local addresses may be used.
         public var allowPrivate: Bool
+        /// How often every CalDAV account is synced in the background; `0` syncs only on request.
+        public var syncIntervalSeconds: Int
+
+        public init(allowPrivate: Bool = false, syncIntervalSeconds: Int = 0) {
+            self.allowPrivate = allowPrivate
+            self.syncIntervalSeconds = syncIntervalSeconds
+        }
     }
 
     public static var configurationSchema: JSONValue {
@@ -27,7 +35,14 @@ public struct CalendarPlugin: ToolPlugin {
                     Allow CalDAV servers on loopback, private and link-local addresses (a server on this \
                     machine or the local network). ANVIL_CALDAV_ALLOW_PRIVATE=1 does the same.
                     """,
-                ]
+                ],
+                "sync_interval_seconds": [
+                    "type": "integer", "minimum": 0, "maximum": 86400, "default": 0,
+                    "description": """
+                    Sync every CalDAV account this often in the background (at least 60 seconds); 0 syncs only \
+                    when POST /api/v1/calendar/caldav/sync is called.
+                    """,
+                ],
             ],
         ]
     }
@@ -36,6 +51,8 @@ public struct CalendarPlugin: ToolPlugin {
 
     public let service: CalendarService
     public let sync: CalDAVSync
+    private let syncInterval: Duration?
+    private let logger: Logger
 
     public init(configuration: Configuration, context: PluginContext) {
         let flag = context.environment["ANVIL_CALDAV_ALLOW_PRIVATE"]?.lowercased()
@@ -43,6 +60,9 @@ public struct CalendarPlugin: ToolPlugin {
         service = CalendarService(store: EventStore(database: context.database))
         sync = CalDAVSync(
             service: service, secretBox: context.secretBox, allowPrivate: allowPrivate, logger: context.logger)
+        syncInterval =
+            configuration.syncIntervalSeconds > 0 ? .seconds(max(60, configuration.syncIntervalSeconds)) : nil
+        logger = context.logger
     }
 
     public var tools: [any Tool] {
@@ -61,4 +81,10 @@ public struct CalendarPlugin: ToolPlugin {
     }
 
     public var api: PluginAPI { CalendarAPI.description }
+
+    /// The background sync, when the manifest sets an interval.
+    public var services: [any Service] {
+        guard let syncInterval else { return [] }
+        return [CalDAVSyncService(sync: sync, interval: syncInterval, logger: logger)]
+    }
 }

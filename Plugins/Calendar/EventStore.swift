@@ -228,6 +228,13 @@ public struct EventStore: Sendable {
         }
     }
 
+    /// The users who have a CalDAV account.
+    public func accountOwners() async throws -> [String] {
+        try await database.withConnection { db in
+            try await db.select().column("owner_id").from("calendar_caldav_accounts").orderBy("owner_id").all()
+        }.map { try $0.decode(column: "owner_id", as: String.self) }
+    }
+
     public func account(ownerID: String) async throws -> CalDAVAccount? {
         try await database.withConnection { db in
             try await db.select().column("*").from("calendar_caldav_accounts")

@@ -1,7 +1,10 @@
 import AnvilCore
+import AnvilPluginKit
+import AnvilStore
 import AnvilTestSupport
 import Calendar
 import Foundation
+import Logging
 import Testing
 
 @Suite("Calendar: REST resource and tools")
@@ -268,5 +271,27 @@ struct CalendarRouteTests {
             #expect(try await api.send(.delete, "/api/v1/calendar/caldav", token: token).status == .noContent)
             #expect(try await api.send(.get, "/api/v1/calendar/caldav", token: token).status == .notFound)
         }
+    }
+}
+
+@Suite("Calendar: background sync")
+struct CalendarServiceTests {
+    func plugin(interval: Int) async throws -> CalendarPlugin {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("calendar-\(UUID()).sqlite").path
+        let database = try Database(location: .sqlite(path: path))
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let context = PluginContext(
+            database: database, secretBox: try SecretBox(keyData: Data(repeating: 3, count: 32)), environment: [:],
+            dataDirectory: FileManager.default.temporaryDirectory.path, logger: Logger(label: "test"))
+        let plugin = CalendarPlugin(
+            configuration: .init(allowPrivate: false, syncIntervalSeconds: interval), context: context)
+        try await database.shutdown()
+        return plugin
+    }
+
+    @Test("a sync interval in the manifest runs a background service; 0 runs none")
+    func services() async throws {
+        #expect(try await plugin(interval: 0).services.isEmpty)
+        #expect(try await plugin(interval: 300).services.count == 1)
     }
 }
