@@ -6,6 +6,9 @@ set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 readonly repo_root=$PWD
 readonly venv=${ANVIL_E2E_VENV:-/tmp/anvil-e2e-venv}
+# Radicale and the caldav client live in a venv of their own: caldav pulls in urllib3-future, which breaks the
+# requests/schemathesis stack of the e2e venv.
+readonly radicale_venv=${ANVIL_RADICALE_VENV:-/tmp/anvil-radicale-venv}
 
 # The clients are installed first, while the network is there; then everything else runs in a network namespace
 # of its own with only loopback, so nothing the tests provoke (a fuzzer's URL handed to web_browse, say) can
@@ -16,6 +19,11 @@ if [[ -z ${ANVIL_E2E_ISOLATED:-} ]]; then
         python3 -m venv "$venv"
     fi
     "$venv/bin/pip" install -q -r Tests/e2e/requirements.txt
+    echo "== radicale venv: $radicale_venv"
+    if [[ ! -x $radicale_venv/bin/python ]]; then
+        python3 -m venv "$radicale_venv"
+    fi
+    "$radicale_venv/bin/pip" install -q radicale==3.9.0 caldav==3.6.0
     binary=$(swift build --show-bin-path)/anvil
     [[ -x $binary ]] || swift build --product anvil
     if unshare --net true 2>/dev/null; then
@@ -109,6 +117,8 @@ echo "== schemathesis against /openapi.json"
 # Operations that would end the test user's session or delete the key in use are left out. Schemathesis keeps only
 # the last of repeated --exclude-path-regex options, hence one alternation each.
 session_enders='/auth/(change-password|delete-account|logout)$|/auth/api-keys/\{id\}$'
+# CalDAV sync makes outbound requests to the configured server, so it is never fuzzed.
+session_enders="$session_enders|/calendar/caldav/sync$"
 st_common=(--checks all -H "Authorization: Bearer $api_key" --max-examples 20 --seed 1 --workers 1)
 "$venv/bin/st" run "http://127.0.0.1:$port/openapi.json" "${st_common[@]}" \
     --exclude-path-regex "$session_enders" \
@@ -117,10 +127,13 @@ st_common=(--checks all -H "Authorization: Bearer $api_key" --max-examples 20 --
 # that is configured, an API key's expiry must lie in the future, a chat's budget may be spent, a tool's
 # arguments must match that tool's own schema, and a prompt template must compile (its grammar is no JSON Schema
 # pattern), extraction needs exactly one of `template` and `schema`, optimizing needs a language model (this
-# server has only the offline one, which answers 422), and a template's values must fill it.
+# server has only the offline one, which answers 422), and a template's values must fill it. Calendar events must
+# end after they start, list ranges must run forwards and span at most 366 days, recurrence rules and iCalendar
+# texts must parse, and a CalDAV URL must resolve to an address the server may reach.
 prompt_rules='/prompts/(compile|compile/form|extract|render|optimize)$|/prompts/templates(/\{id\}(/chats)?)?$'
+calendar_rules='/calendar/events$|/calendar/events/\{id\}$|/calendar/import$|/calendar/caldav$'
 "$venv/bin/st" run "http://127.0.0.1:$port/openapi.json" "${st_common[@]}" \
-    --exclude-path-regex "$session_enders|/auth/api-keys$|/chat/completions$|/chats/\{id\}/messages$|/v1/embeddings$|/tools/\\{name\\}/invoke$|$prompt_rules"
+    --exclude-path-regex "$session_enders|$calendar_rules|/auth/api-keys$|/chat/completions$|/chats/\{id\}/messages$|/v1/embeddings$|/tools/\\{name\\}/invoke$|$prompt_rules"
 
 echo "== declared tools: an HTTP tool and a Python MCP server"
 stop_server
@@ -149,5 +162,35 @@ start_server
 "$venv/bin/python" Tests/e2e/declared_tools.py
 stop_server
 kill "$fixture_pid" 2>/dev/null || true
+wait "$fixture_pid" 2>/dev/null || true
+
+echo "== CalDAV sync against Radicale"
+radicale_port=$((port + 10))
+radicale_dir="$work/radicale"
+mkdir -p "$radicale_dir/collections"
+echo "e2e-dav:e2e-dav-password" >"$radicale_dir/users"
+"$radicale_venv/bin/python" -m radicale --server-hosts "127.0.0.1:$radicale_port" \
+    --auth-type htpasswd --auth-htpasswd-filename "$radicale_dir/users" --auth-htpasswd-encryption plain \
+    --rights-type owner_only --storage-filesystem-folder "$radicale_dir/collections" \
+    >"$radicale_dir/radicale.log" 2>&1 &
+radicale_pid=$!
+for _ in $(seq 1 100); do
+    if curl -sS -o /dev/null "http://127.0.0.1:$radicale_port/" 2>/dev/null; then break; fi
+    kill -0 "$radicale_pid" 2>/dev/null || { cat "$radicale_dir/radicale.log" >&2; exit 1; }
+    sleep 0.1
+done
+# The CalDAV server is on loopback, which the calendar refuses unless told otherwise.
+manifests_dir="$repo_root/manifests" ANVIL_CALDAV_ALLOW_PRIVATE=1 start_server
+caldav_rc=0
+ANVIL_E2E_RADICALE_URL="http://127.0.0.1:$radicale_port/" ANVIL_E2E_RADICALE_USER=e2e-dav \
+    ANVIL_E2E_RADICALE_PASSWORD=e2e-dav-password "$radicale_venv/bin/python" Tests/e2e/caldav_sync.py || caldav_rc=$?
+stop_server
+kill "$radicale_pid" 2>/dev/null || true
+wait "$radicale_pid" 2>/dev/null || true
+if ((caldav_rc != 0)); then
+    echo "---- radicale log (last 30 lines) ----" >&2
+    tail -n 30 "$radicale_dir/radicale.log" >&2
+    exit "$caldav_rc"
+fi
 
 echo "e2e passed"

@@ -2,6 +2,7 @@ import AnvilCore
 import AnvilPluginKit
 import AnvilServer
 import AnvilStore
+import Calendar
 import Logging
 import ManifestTools
 import Memory
@@ -17,6 +18,7 @@ enum CompiledPlugins {
         NotesPlugin.self,
         MemoryPlugin.self,
         RAGSearchPlugin.self,
+        CalendarPlugin.self,
     ]
 
     /// Readers of the tools declared in `manifests/tools/`.
