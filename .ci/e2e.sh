@@ -129,11 +129,12 @@ st_common=(--checks all -H "Authorization: Bearer $api_key" --max-examples 20 --
 # pattern), extraction needs exactly one of `template` and `schema`, optimizing needs a language model (this
 # server has only the offline one, which answers 422), and a template's values must fill it. Calendar events must
 # end after they start, list ranges must run forwards and span at most 366 days, recurrence rules and iCalendar
-# texts must parse, and a CalDAV URL must resolve to an address the server may reach.
+# texts must parse, and a CalDAV URL must resolve to an address the server may reach. An uploaded document must be
+# of a type the server can read, which a multipart part's content type cannot state.
 prompt_rules='/prompts/(compile|compile/form|extract|render|optimize)$|/prompts/templates(/\{id\}(/chats)?)?$'
 calendar_rules='/calendar/events$|/calendar/events/\{id\}$|/calendar/import$|/calendar/caldav$'
 "$venv/bin/st" run "http://127.0.0.1:$port/openapi.json" "${st_common[@]}" \
-    --exclude-path-regex "$session_enders|$calendar_rules|/auth/api-keys$|/chat/completions$|/chats/\{id\}/messages$|/v1/embeddings$|/tools/\\{name\\}/invoke$|$prompt_rules"
+    --exclude-path-regex "$session_enders|$calendar_rules|/auth/api-keys$|/chat/completions$|/chats/\{id\}/messages$|/v1/embeddings$|/tools/\\{name\\}/invoke$|/documents$|$prompt_rules"
 
 echo "== declared tools: an HTTP tool and a Python MCP server"
 stop_server
