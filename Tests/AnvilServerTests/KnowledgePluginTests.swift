@@ -203,6 +203,22 @@ struct KnowledgePluginTests {
             let otherRecall = try await api.send(
                 .post, "/api/v1/tools/recall/invoke", json: ["arguments": ["query": "peanuts"]], auth: other.auth)
             #expect(otherRecall["content"] == "Nothing remembered about that.")
+
+            // The agent loop keeps a fact for its user and finds it again.
+            let chat = try await api.send(.post, "/api/v1/chats", json: ["title": "me"], auth: session.auth)
+            let chatID = try #require(chat["id"]?.stringValue)
+            let kept = try await api.send(
+                .post, "/api/v1/chats/\(chatID)/messages",
+                json: ["content": "Remember this: \"I take my coffee black\"", "tools": ["remember"]],
+                auth: session.auth)
+            let keptResult = kept["messages"]?.arrayValue?.first { $0.objectValue?["role"] == "tool" }
+            #expect(
+                keptResult?.objectValue?["content"] == "Remembered (fact): I take my coffee black", "\(kept.text)")
+            let found = try await api.send(
+                .post, "/api/v1/chats/\(chatID)/messages",
+                json: ["content": "Recall what you know about \"coffee\"", "tools": ["recall"]], auth: session.auth)
+            let foundResult = found["messages"]?.arrayValue?.first { $0.objectValue?["role"] == "tool" }
+            #expect(foundResult?.objectValue?["content"] == "- (fact) I take my coffee black", "\(found.text)")
         }
     }
 }

@@ -236,6 +236,36 @@ struct CalendarRouteTests {
         }
     }
 
+    @Test("the agent loop lists the caller's events, recurring ones expanded", arguments: TestDatabase.available)
+    func eventsThroughTheChatLoop(engine: TestDatabase) async throws {
+        try await withCalendarApp(engine) { api in
+            let token = try await api.register()
+            let start = Date().addingTimeInterval(3600)
+            let startText = start.formatted(
+                .iso8601.year().month().day().dateSeparator(.dash).time(includingFractionalSeconds: false)
+                    .timeSeparator(.colon))
+            let created = try await api.send(
+                .post, "/api/v1/calendar/events",
+                json: [
+                    "title": "Standup", "start": .string(startText + "Z"),
+                    "end": .string(start.addingTimeInterval(900).formatted(.iso8601)),
+                    "time_zone": "UTC", "rrule": "FREQ=DAILY;COUNT=3",
+                ],
+                token: token)
+            #expect(created.status == .created, "\(created.text)")
+            let chat = try await api.send(.post, "/api/v1/chats", json: ["title": "plans"], token: token)
+            let chatID = try #require(chat["id"]?.stringValue)
+            let sent = try await api.send(
+                .post, "/api/v1/chats/\(chatID)/messages",
+                json: ["content": "List my calendar events", "tools": ["list_events"]], token: token)
+            let messages = sent["messages"]?.arrayValue ?? []
+            #expect(messages.compactMap { $0.objectValue?["role"]?.stringValue } == ["assistant", "tool", "assistant"])
+            let result = messages.dropFirst().first?.objectValue?["content"]?.stringValue ?? ""
+            #expect(result.hasPrefix("3 events"), "\(sent.text)")
+            #expect(result.contains("Standup"))
+        }
+    }
+
     @Test(
         "a CalDAV account keeps its password sealed and refuses loopback unless allowed",
         arguments: TestDatabase.available)
