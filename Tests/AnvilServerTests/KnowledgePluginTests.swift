@@ -1,5 +1,6 @@
 import AnvilCore
 import AnvilPluginKit
+import AnvilServer
 import AnvilTestSupport
 import Foundation
 import Memory
@@ -9,6 +10,14 @@ import Testing
 
 @Suite("Notes and memories through the API and the agent loop")
 struct KnowledgePluginTests {
+    static func localEmbeddings(_ configuration: inout AnvilConfiguration) {
+        configuration.embeddingModel = "local:anvil-embed"
+    }
+
+    static func unknownEmbeddings(_ configuration: inout AnvilConfiguration) {
+        configuration.embeddingModel = "nowhere:model"
+    }
+
     @Test(
         "notes: create, list by tag, search, update, delete; scoped to their owner", arguments: TestDatabase.available)
     func notes(engine: TestDatabase) async throws {
@@ -76,11 +85,8 @@ struct KnowledgePluginTests {
         "with an embedding model, notes, memories and documents are embedded and searched by both rankings",
         arguments: TestDatabase.available)
     func hybridSearch(engine: TestDatabase) async throws {
-        try await withTestApp(
-            engine,
-            plugins: [NotesPlugin.self, MemoryPlugin.self, RAGSearchPlugin.self],
-            configure: { $0.embeddingModel = "local:anvil-embed" }
-        ) { api in
+        let plugins: [any ToolPlugin.Type] = [NotesPlugin.self, MemoryPlugin.self, RAGSearchPlugin.self]
+        try await withTestApp(engine, plugins: plugins, configure: Self.localEmbeddings) { api in
             let session = try await api.register()
             _ = try await api.send(
                 .post, "/api/v1/notes", json: ["content": "Sourdough starter needs feeding daily"], auth: session.auth)
@@ -103,9 +109,7 @@ struct KnowledgePluginTests {
     @Test("an embedding model that is not configured stops startup", arguments: TestDatabase.available)
     func unknownEmbeddingModel(engine: TestDatabase) async throws {
         await #expect(throws: (any Error).self) {
-            try await withTestApp(
-                engine, plugins: [NotesPlugin.self], configure: { $0.embeddingModel = "nowhere:model" }
-            ) { _ in }
+            try await withTestApp(engine, plugins: [NotesPlugin.self], configure: Self.unknownEmbeddings) { _ in }
         }
     }
 
