@@ -56,7 +56,9 @@ struct MemoryController {
         }
     }
 
-    @Sendable func list(_ request: Request, context: AnvilRequestContext) async throws -> JSONResponse<MemoryPage> {
+    @Sendable func list(_ request: Request, context: AnvilRequestContext) async throws -> JSONResponse<
+        PageRepresentation<MemoryBody>
+    > {
         let user = try context.requireUser()
         let page = try request.pageRequest()
         var type: MemoryType?
@@ -71,10 +73,7 @@ struct MemoryController {
             type = parsed
         }
         let result = try await memories.store.list(ownerID: user.id, type: type, page: page)
-        return JSONResponse(
-            MemoryPage(
-                data: result.items.map(MemoryBody.init), total: result.total, limit: result.limit, offset: result.offset
-            ))
+        return JSONResponse(PageRepresentation(result, transform: MemoryBody.init))
     }
 
     @Sendable func search(_ request: Request, context: AnvilRequestContext) async throws -> JSONResponse<
@@ -133,13 +132,6 @@ struct MemoryBody: Encodable, Sendable {
         case importanceScore = "importance_score"
         case createdAt = "created_at"
     }
-}
-
-struct MemoryPage: Encodable, Sendable {
-    var data: [MemoryBody]
-    var total: Int
-    var limit: Int
-    var offset: Int
 }
 
 struct MemorySearchHit: Encodable, Sendable {

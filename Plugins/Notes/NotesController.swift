@@ -46,7 +46,9 @@ struct NotesController {
         return JSONResponse(status: .created, NoteBody(note))
     }
 
-    @Sendable func list(_ request: Request, context: AnvilRequestContext) async throws -> JSONResponse<NotePage> {
+    @Sendable func list(_ request: Request, context: AnvilRequestContext) async throws -> JSONResponse<
+        PageRepresentation<NoteBody>
+    > {
         let user = try context.requireUser()
         let page = try request.pageRequest()
         var tag: String?
@@ -58,7 +60,7 @@ struct NotesController {
             tag = normalized
         }
         let result = try await notes.store.list(ownerID: user.id, tag: tag, page: page)
-        return JSONResponse(NotePage(result.map(NoteBody.init)))
+        return JSONResponse(PageRepresentation(result, transform: NoteBody.init))
     }
 
     @Sendable func search(_ request: Request, context: AnvilRequestContext) async throws -> JSONResponse<
@@ -142,20 +144,6 @@ struct NoteBody: Encodable, Sendable {
         case id, title, content, tags
         case createdAt = "created_at"
         case updatedAt = "updated_at"
-    }
-}
-
-struct NotePage: Encodable, Sendable {
-    var data: [NoteBody]
-    var total: Int
-    var limit: Int
-    var offset: Int
-
-    init(_ page: Page<NoteBody>) {
-        data = page.items
-        total = page.total
-        limit = page.limit
-        offset = page.offset
     }
 }
 

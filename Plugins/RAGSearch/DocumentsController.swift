@@ -159,13 +159,17 @@ struct DocumentsController {
         }
     }
 
-    @Sendable func list(_ request: Request, context: AnvilRequestContext) async throws -> JSONResponse<DocumentPage> {
+    @Sendable func list(_ request: Request, context: AnvilRequestContext) async throws -> JSONResponse<
+        PageRepresentation<DocumentBody>
+    > {
         let user = try context.requireUser()
         let page = try request.pageRequest()
         let documents = try await library.list(ownerID: user.id, limit: page.limit, offset: page.offset)
         let total = try await library.count(ownerID: user.id)
         return JSONResponse(
-            DocumentPage(data: documents.map(DocumentBody.init), total: total, limit: page.limit, offset: page.offset))
+            PageRepresentation(
+                Page(items: documents, total: total, limit: page.limit, offset: page.offset),
+                transform: DocumentBody.init))
     }
 
     @Sendable func get(_ request: Request, context: AnvilRequestContext) async throws -> JSONResponse<DocumentBody> {
@@ -276,13 +280,6 @@ struct DocumentBody: Encodable, Sendable {
         try container.encode(document.createdAt, forKey: .createdAt)
         try container.encode(document.updatedAt, forKey: .updatedAt)
     }
-}
-
-struct DocumentPage: Encodable, Sendable {
-    var data: [DocumentBody]
-    var total: Int
-    var limit: Int
-    var offset: Int
 }
 
 struct SearchResultBody: Encodable, Sendable {

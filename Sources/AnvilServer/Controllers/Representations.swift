@@ -196,18 +196,3 @@ struct UsageRepresentation: Encodable, Sendable {
         case totalTokens = "total_tokens"
     }
 }
-
-/// Every list endpoint answers with this shape.
-struct PageRepresentation<Item: Encodable & Sendable>: Encodable, Sendable {
-    var data: [Item]
-    var total: Int
-    var limit: Int
-    var offset: Int
-
-    init<Element>(_ page: Page<Element>, transform: (Element) -> Item) {
-        data = page.items.map(transform)
-        total = page.total
-        limit = page.limit
-        offset = page.offset
-    }
-}
