@@ -42,6 +42,9 @@ struct ChatRunService: Sendable {
         var maxTokens: Int?
         /// Add passages of the user's documents to the context, with numbered citations.
         var useRAG: Bool = false
+        /// Let plugins add context (memories, documents). The OpenAI front turns it off: its clients send the
+        /// whole conversation and expect it to reach the model as sent.
+        var addsPluginContext: Bool = true
     }
 
     /// The token limit that applies to `chat`.
@@ -164,7 +167,8 @@ struct ChatRunService: Sendable {
             conversation,
             userID: user.id,
             chatID: chatID,
-            useDocuments: options.useRAG
+            useDocuments: options.useRAG,
+            addsPluginContext: options.addsPluginContext
         )
         let loop = AgentLoop(
             provider: RoutedModel(router: router, modelID: modelID, userID: user.id, providerKeys: store.providerKeys),
@@ -197,9 +201,12 @@ struct ChatRunService: Sendable {
         _ conversation: [ModelMessage],
         userID: String,
         chatID: String?,
-        useDocuments: Bool
+        useDocuments: Bool,
+        addsPluginContext: Bool
     ) async -> ([ModelMessage], [String: JSONValue]) {
-        guard !contextPlugins.isEmpty, let query = conversation.last(where: { $0.role == .user })?.text else {
+        guard addsPluginContext, !contextPlugins.isEmpty,
+            let query = conversation.last(where: { $0.role == .user })?.text
+        else {
             return (conversation, [:])
         }
         let request = ConversationContextRequest(

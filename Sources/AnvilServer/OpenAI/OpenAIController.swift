@@ -63,6 +63,7 @@ struct OpenAIController {
         if !serverTools.isEmpty {
             var agentOptions = options
             agentOptions.tools = serverTools
+            agentOptions.addsPluginContext = false
             let prepared = try await runs.prepareStateless(user: caller, messages: messages, options: agentOptions)
             let stream = OpenAIStream(id: completionID, created: created, model: body.model, includeUsage: includeUsage)
             guard streaming else {
