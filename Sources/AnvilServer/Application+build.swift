@@ -57,7 +57,9 @@ public func buildApplication(
         let embedder = try configuration.embeddingModel.map { model in
             // Checked at startup, so a misspelt model fails here rather than on the first upload.
             _ = try models.resolve(model)
-            return RouterEmbedder(router: models, model: model)
+            return ProviderTextEmbedder(model: model) { [models] request in
+                try await models.embed(request, model: model)
+            }
         }
         serverTools = try await ServerTools.load(
             configuration: configuration,
@@ -182,29 +184,6 @@ func buildRouter(
         usageBatcher: usageBatcher
     ).addRoutes(to: openAI)
     return router
-}
-
-/// Embeds texts with the configured embedding model through the router, with the server's own provider keys.
-struct RouterEmbedder: TextEmbedder {
-    let router: ModelRouter
-    let model: String
-
-    func embed(_ texts: [String]) async throws -> [[Float]] {
-        guard !texts.isEmpty else { return [] }
-        var vectors: [[Float]] = []
-        var start = 0
-        while start < texts.count {
-            let batch = Array(texts[start..<min(start + 64, texts.count)])
-            start += batch.count
-            let response = try await router.embed(EmbeddingRequest(model: model, inputs: batch), model: model)
-            guard response.vectors.count == batch.count else {
-                throw ProviderError.invalidResponse(
-                    "asked for \(batch.count) embeddings, got \(response.vectors.count)")
-            }
-            vectors += response.vectors
-        }
-        return vectors
-    }
 }
 
 /// The tools every server has, whatever plugins are compiled in.

@@ -1,9 +1,12 @@
 import AnvilCore
+import AnvilPluginKit
+import AnvilServer
 import AnvilTestSupport
 import Foundation
 import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
+import Memory
 import Synchronization
 import Testing
 
@@ -58,6 +61,7 @@ enum OpenAIStreamScript {
 func withScriptedUpstream(
     _ engine: TestDatabase,
     setup: TestingSetup = .router,
+    plugins: [any ToolPlugin.Type] = [],
     answers: [@Sendable () -> Response],
     _ body: @Sendable (TestAPI, RequestRecorder) async throws -> Void
 ) async throws {
@@ -72,12 +76,9 @@ func withScriptedUpstream(
             return answers[number - 1]()
         }
     } test: { baseURL, _ in
-        try await withTestApp(
-            engine,
-            setup: setup,
-            setting: \.providerEnvironment,
-            to: ["OPENAI_BASE_URL": baseURL, "OPENAI_API_KEY": "sk-test"]
-        ) { api in
+        let environment = ["OPENAI_BASE_URL": baseURL, "OPENAI_API_KEY": "sk-test"]
+        let configure = { (configuration: inout AnvilConfiguration) in configuration.providerEnvironment = environment }
+        try await withTestApp(engine, setup: setup, plugins: plugins, configure: configure) { api in
             try await body(api, recorder)
         }
     }
@@ -85,6 +86,39 @@ func withScriptedUpstream(
 
 @Suite("Agent runs against an OpenAI-compatible upstream")
 struct UpstreamAgentTests {
+    @Test(
+        "plugin context (a relevant memory) reaches Anvil's own endpoints but not the OpenAI front",
+        arguments: TestDatabase.available)
+    func pluginContextStaysOffTheOpenAIFront(engine: TestDatabase) async throws {
+        let answer: @Sendable () -> Response = {
+            FakeUpstream.eventStream(OpenAIStreamScript.text(["Noted."]), chunkSize: 64)
+        }
+        try await withScriptedUpstream(engine, plugins: [MemoryPlugin.self], answers: [answer, answer]) {
+            api, recorder in
+            let session = try await api.register()
+            let memory = try await api.send(
+                .post, "/api/v1/memories", json: ["content": "Prefers window seats on flights"], auth: session.auth)
+            #expect(memory.status == .created)
+            let question: JSONValue = ["role": "user", "content": "Which seats on flights do I like?"]
+
+            let own = try await api.send(
+                .post, "/api/v1/chat/completions",
+                json: ["model": "openai:gpt-test", "messages": [question], "tools": []], auth: session.auth)
+            #expect(own.status == .ok, "\(own.text)")
+            let ownRequest = try #require(await recorder.last?.body)
+            #expect(ownRequest.compactJSONText.contains("Prefers window seats"), "the memory is offered")
+
+            let front = try await api.send(
+                .post, "/v1/chat/completions",
+                json: ["model": "openai:gpt-test", "messages": [question], "anvil_tools": ["current_time"]],
+                auth: session.auth)
+            #expect(front.status == .ok, "\(front.text)")
+            #expect(await recorder.count == 2)
+            let frontRequest = try #require(await recorder.last?.body)
+            #expect(!frontRequest.compactJSONText.contains("Prefers window seats"), "the conversation goes as sent")
+        }
+    }
+
     @Test(
         "parallel tool calls streamed in awkward pieces are run, fed back and persisted in order",
         arguments: TestDatabase.available)
@@ -437,5 +471,12 @@ struct AnthropicUpstreamAgentTests {
                 #expect(toolResult?["tool_use_id"] == "toolu_1")
             }
         }
+    }
+}
+
+extension JSONValue {
+    /// Compact JSON text, to look for a phrase anywhere in a recorded request.
+    var compactJSONText: String {
+        (try? String(decoding: JSONEncoder().encode(self), as: UTF8.self)) ?? ""
     }
 }
